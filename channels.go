@@ -1,0 +1,371 @@
+package chatadmin
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"time"
+)
+
+// ChannelsService calls the Channel API: query, create, rename, members,
+// mutes, bans and close.
+type ChannelsService struct{ service }
+
+// Channel is a chat channel.
+type Channel struct {
+	ChannelID                    string    `json:"channelId"`
+	Type                         string    `json:"type"`
+	DisplayName                  string    `json:"displayName"`
+	Metadata                     Metadata  `json:"metadata,omitempty"`
+	Tags                         []string  `json:"tags,omitempty"`
+	IsDistinct                   bool      `json:"isDistinct"`
+	IsMuted                      bool      `json:"isMuted"`
+	MuteTimeout                  Timestamp `json:"muteTimeout"`
+	IsRateLimited                bool      `json:"isRateLimited"`
+	RateLimit                    int       `json:"rateLimit"`
+	RateLimitWindow              int       `json:"rateLimitWindow"`
+	MemberCount                  int       `json:"memberCount"`
+	MessageCount                 int       `json:"messageCount"`
+	MessageAutoDeleteEnabled     bool      `json:"messageAutoDeleteEnabled"`
+	AutoDeleteMessageByFlagLimit int       `json:"autoDeleteMessageByFlagLimit"`
+	LastActivity                 Timestamp `json:"lastActivity"`
+	CreatedAt                    Timestamp `json:"createdAt"`
+	UpdatedAt                    Timestamp `json:"updatedAt"`
+}
+
+// Membership values of ChannelUser.Membership.
+const (
+	MembershipNone   = "none"
+	MembershipMember = "member"
+	MembershipBanned = "banned"
+)
+
+// ChannelUser is a user's membership in a channel.
+type ChannelUser struct {
+	UserID        string    `json:"userId"`
+	ChannelID     string    `json:"channelId"`
+	Membership    string    `json:"membership"` // MembershipNone, MembershipMember or MembershipBanned
+	IsBanned      bool      `json:"isBanned"`
+	Roles         []string  `json:"roles,omitempty"`
+	ReadToSegment int       `json:"readToSegment"`
+	IsMuted       bool      `json:"isMuted"`
+	MuteTimeout   Timestamp `json:"muteTimeout"`
+	LastActivity  Timestamp `json:"lastActivity"`
+	CreatedAt     Timestamp `json:"createdAt"`
+	UpdatedAt     Timestamp `json:"updatedAt"`
+}
+
+// ChannelResult is a channel with the admin's (or the filtered user's)
+// membership in it, as query and create return them.
+type ChannelResult struct {
+	Channel     *Channel     `json:"channel"`
+	ChannelUser *ChannelUser `json:"channelUser"`
+}
+
+// Filters for ChannelListOptions.Filter: the admin's (or UserID's)
+// membership in the channels returned.
+const (
+	ChannelFilterAll       = "all"
+	ChannelFilterMember    = "member"
+	ChannelFilterNotMember = "notMember"
+)
+
+// ChannelListOptions selects the channels of a query. The zero value lists
+// every channel with the server's default page size.
+type ChannelListOptions struct {
+	Filter      string   // ChannelFilterAll, ChannelFilterMember or ChannelFilterNotMember
+	UserID      string   // whose membership Filter refers to
+	Tags        []string // channels with any of these tags
+	ExcludeTags []string // channels with none of these tags
+	Skip        int      // channels to skip
+	Limit       int      // channels per page, at most MaxPageLimit
+	Token       string   // a Page.Next or Page.Previous token; resumes a sweep
+}
+
+// channelQueryForm is the wire form of ChannelListOptions.
+type channelQueryForm struct {
+	Filter      string        `url:"filter,omitempty"`
+	UserID      string        `url:"userId,omitempty"`
+	Tags        []string      `url:"tags,brackets,omitempty"`
+	ExcludeTags []string      `url:"excludeTags,brackets,omitempty"`
+	Options     *skipLimitTok `url:"options,omitempty"`
+}
+
+// skipLimitTok is the "options" object of the skip/limit/token lists.
+type skipLimitTok struct {
+	Skip  int    `url:"skip,omitempty"`
+	Limit int    `url:"limit,omitempty"`
+	Token string `url:"token,omitempty"`
+}
+
+func newSkipLimitTok(skip, limit int, token string) *skipLimitTok {
+	if skip == 0 && limit == 0 && token == "" {
+		return nil
+	}
+	return &skipLimitTok{Skip: skip, Limit: limit, Token: token}
+}
+
+func (o *ChannelListOptions) validate() error {
+	if o == nil {
+		return nil
+	}
+	if err := checkEnum("filter", o.Filter, ChannelFilterAll, ChannelFilterMember, ChannelFilterNotMember); err != nil {
+		return err
+	}
+	if err := checkTags("tags", o.Tags); err != nil {
+		return err
+	}
+	if err := checkTags("excludeTags", o.ExcludeTags); err != nil {
+		return err
+	}
+	if o.Skip < 0 {
+		return invalid("options.skip", "must not be negative, got %d", o.Skip)
+	}
+	return checkLimit("options.limit", o.Limit)
+}
+
+type channelListResponse struct {
+	Results []ChannelResult `json:"results"`
+	Paging  Paging          `json:"paging"`
+}
+
+// List returns one page of channels.
+//
+// API: POST /api/v2/channels (form)
+func (s *ChannelsService) List(ctx context.Context, opts *ChannelListOptions, reqOpts ...RequestOption) (*Page[ChannelResult], error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	var form channelQueryForm
+	if opts != nil {
+		form = channelQueryForm{
+			Filter: opts.Filter, UserID: opts.UserID, Tags: opts.Tags, ExcludeTags: opts.ExcludeTags,
+			Options: newSkipLimitTok(opts.Skip, opts.Limit, opts.Token),
+		}
+	}
+	var out channelListResponse
+	ep := endpoint{method: http.MethodPost, route: "/api/v2/channels", body: formBody{&form}, class: safe}
+	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+		return nil, err
+	}
+	return &Page[ChannelResult]{Items: out.Results, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
+}
+
+// Pages iterates over the pages of a channel query, starting at opts.Token
+// when it is set. Each page's Next token can be saved to resume later.
+func (s *ChannelsService) Pages(ctx context.Context, opts *ChannelListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[ChannelResult], error] {
+	first := ChannelListOptions{}
+	if opts != nil {
+		first = *opts
+	}
+	return pages(ctx, tokenSweep(first.Token, func(ctx context.Context, token string) (*Page[ChannelResult], error) {
+		o := first
+		if token != first.Token {
+			// The token already encodes the position and page size.
+			o.Skip, o.Limit, o.Token = 0, 0, token
+		}
+		return s.List(ctx, &o, reqOpts...)
+	}))
+}
+
+// All iterates over every channel the query selects, fetching pages as the
+// loop needs them. Breaking out of the loop stops fetching.
+func (s *ChannelsService) All(ctx context.Context, opts *ChannelListOptions, reqOpts ...RequestOption) iter.Seq2[ChannelResult, error] {
+	return items(s.Pages(ctx, opts, reqOpts...))
+}
+
+// ChannelTypeStandard is the only channel type the Admin API creates.
+const ChannelTypeStandard = "standard"
+
+// ChannelCreateRequest describes a new channel.
+type ChannelCreateRequest struct {
+	ChannelID   string   `url:"channelId"`                  // required, unique
+	Type        string   `url:"type"`                       // ChannelTypeStandard (the default)
+	DisplayName string   `url:"displayName,omitempty"`      // optional
+	Metadata    Metadata `url:"metadata,omitempty"`         // optional free-form data
+	Tags        []string `url:"tags,brackets,omitempty"`    // at most MaxTags
+	UserIDs     []string `url:"userIds,brackets,omitempty"` // initial members
+}
+
+// Create creates a channel. It is not retried once sent: if the connection
+// fails after sending, the error wraps ErrOutcomeUnknown.
+//
+// API: POST /api/v2/channel (form)
+func (s *ChannelsService) Create(ctx context.Context, req *ChannelCreateRequest, reqOpts ...RequestOption) (*ChannelResult, error) {
+	if req == nil {
+		return nil, invalid("channelId", "is required")
+	}
+	r := *req
+	if r.Type == "" {
+		r.Type = ChannelTypeStandard
+	}
+	if err := checkRequired("channelId", r.ChannelID); err != nil {
+		return nil, err
+	}
+	if err := checkEnum("type", r.Type, ChannelTypeStandard); err != nil {
+		return nil, err
+	}
+	if err := checkTags("tags", r.Tags); err != nil {
+		return nil, err
+	}
+	var out ChannelResult
+	ep := endpoint{method: http.MethodPost, route: "/api/v2/channel", body: formBody{&r}, class: unsafe}
+	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+type displayNameForm struct {
+	ChannelID   string `url:"channelId"`
+	DisplayName string `url:"displayName"`
+}
+
+// UpdateDisplayName renames a channel and returns it.
+//
+// API: POST /api/v2/channel/displayName (form)
+func (s *ChannelsService) UpdateDisplayName(ctx context.Context, channelID, displayName string, reqOpts ...RequestOption) (*Channel, error) {
+	if err := checkRequired("channelId", channelID); err != nil {
+		return nil, err
+	}
+	if err := checkRequired("displayName", displayName); err != nil {
+		return nil, err
+	}
+	var out Channel
+	ep := endpoint{method: http.MethodPost, route: "/api/v2/channel/displayName",
+		body: formBody{&displayNameForm{channelID, displayName}}, class: safe}
+	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// userIDsForm carries userIds[] in a form body.
+type userIDsForm struct {
+	UserIDs []string `url:"userIds,brackets"`
+}
+
+// userIDsJSON carries userIds in a JSON body.
+type userIDsJSON struct {
+	UserIDs []string `json:"userIds"`
+}
+
+// usersAction is the shape shared by the member, ban and unban calls: a
+// channel id in the path and a list of user ids in the body.
+func (s *ChannelsService) usersAction(ctx context.Context, method, route, channelID string, userIDs []string, body requestBody, reqOpts []RequestOption) error {
+	if err := checkRequired("channelId", channelID); err != nil {
+		return err
+	}
+	if err := checkIDs("userIds", userIDs, MaxUserIDs); err != nil {
+		return err
+	}
+	ep := endpoint{method: method, route: route, params: []string{channelID}, body: body, class: safe}
+	return s.client.call(ctx, &ep, nil, reqOpts...)
+}
+
+// AddUsers adds users to a channel.
+//
+// API: POST /api/v2/channel/:channelId/users (form)
+func (s *ChannelsService) AddUsers(ctx context.Context, channelID string, userIDs []string, reqOpts ...RequestOption) error {
+	return s.usersAction(ctx, http.MethodPost, "/api/v2/channel/:channelId/users", channelID, userIDs,
+		formBody{&userIDsForm{userIDs}}, reqOpts)
+}
+
+// RemoveUsers removes users from a channel.
+//
+// API: DELETE /api/v2/channel/:channelId/users (JSON)
+func (s *ChannelsService) RemoveUsers(ctx context.Context, channelID string, userIDs []string, reqOpts ...RequestOption) error {
+	return s.usersAction(ctx, http.MethodDelete, "/api/v2/channel/:channelId/users", channelID, userIDs,
+		jsonBody{&userIDsJSON{userIDs}}, reqOpts)
+}
+
+// BanUsers bans users from a channel: they stop being members.
+//
+// API: POST /api/v2/channel/:channelId/users/ban (form)
+func (s *ChannelsService) BanUsers(ctx context.Context, channelID string, userIDs []string, reqOpts ...RequestOption) error {
+	return s.usersAction(ctx, http.MethodPost, "/api/v2/channel/:channelId/users/ban", channelID, userIDs,
+		formBody{&userIDsForm{userIDs}}, reqOpts)
+}
+
+// UnbanUsers lifts users' bans from a channel. Unbanning a user who is not
+// banned fails with code CodeNotBanned.
+//
+// API: POST /api/v2/channel/:channelId/users/unban (form)
+func (s *ChannelsService) UnbanUsers(ctx context.Context, channelID string, userIDs []string, reqOpts ...RequestOption) error {
+	return s.usersAction(ctx, http.MethodPost, "/api/v2/channel/:channelId/users/unban", channelID, userIDs,
+		formBody{&userIDsForm{userIDs}}, reqOpts)
+}
+
+type mutePeriodJSON struct {
+	MutePeriod int64 `json:"mutePeriod"`
+}
+
+type muteUsersForm struct {
+	MutePeriod int64    `url:"mutePeriod"`
+	UserIDs    []string `url:"userIds,brackets"`
+}
+
+func (s *ChannelsService) setChannelMute(ctx context.Context, channelID string, millis int64, reqOpts []RequestOption) error {
+	if err := checkRequired("channelId", channelID); err != nil {
+		return err
+	}
+	ep := endpoint{method: http.MethodPut, route: "/api/v2/channel/:channelId/mute", params: []string{channelID},
+		body: jsonBody{&mutePeriodJSON{millis}}, class: safe}
+	return s.client.call(ctx, &ep, nil, reqOpts...)
+}
+
+// Mute mutes a channel for period (whole milliseconds, rounded up), or until
+// Unmute with MuteForever.
+//
+// API: PUT /api/v2/channel/:channelId/mute (JSON)
+func (s *ChannelsService) Mute(ctx context.Context, channelID string, period time.Duration, reqOpts ...RequestOption) error {
+	millis, err := mutePeriodMillis(period)
+	if err != nil {
+		return err
+	}
+	return s.setChannelMute(ctx, channelID, millis, reqOpts)
+}
+
+// Unmute unmutes a channel (a mute period of 0 on the wire).
+//
+// API: PUT /api/v2/channel/:channelId/mute (JSON)
+func (s *ChannelsService) Unmute(ctx context.Context, channelID string, reqOpts ...RequestOption) error {
+	return s.setChannelMute(ctx, channelID, 0, reqOpts)
+}
+
+func (s *ChannelsService) setUsersMute(ctx context.Context, channelID string, userIDs []string, millis int64, reqOpts []RequestOption) error {
+	return s.usersAction(ctx, http.MethodPut, "/api/v2/channel/:channelId/users/mute", channelID, userIDs,
+		formBody{&muteUsersForm{millis, userIDs}}, reqOpts)
+}
+
+// MuteUsers mutes users in a channel for period, or until UnmuteUsers with
+// MuteForever.
+//
+// API: PUT /api/v2/channel/:channelId/users/mute (form)
+func (s *ChannelsService) MuteUsers(ctx context.Context, channelID string, userIDs []string, period time.Duration, reqOpts ...RequestOption) error {
+	millis, err := mutePeriodMillis(period)
+	if err != nil {
+		return err
+	}
+	return s.setUsersMute(ctx, channelID, userIDs, millis, reqOpts)
+}
+
+// UnmuteUsers unmutes users in a channel (a mute period of 0 on the wire).
+//
+// API: PUT /api/v2/channel/:channelId/users/mute (form)
+func (s *ChannelsService) UnmuteUsers(ctx context.Context, channelID string, userIDs []string, reqOpts ...RequestOption) error {
+	return s.setUsersMute(ctx, channelID, userIDs, 0, reqOpts)
+}
+
+// Close closes a channel for good: its members are removed and its messages
+// deleted. It is not retried once sent.
+//
+// API: POST /api/v2/channel/:channelId/close (form)
+func (s *ChannelsService) Close(ctx context.Context, channelID string, reqOpts ...RequestOption) error {
+	if err := checkRequired("channelId", channelID); err != nil {
+		return err
+	}
+	ep := endpoint{method: http.MethodPost, route: "/api/v2/channel/:channelId/close", params: []string{channelID},
+		body: formBody{}, class: unsafe}
+	return s.client.call(ctx, &ep, nil, reqOpts...)
+}

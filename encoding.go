@@ -1,0 +1,75 @@
+package chatadmin
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/google/go-querystring/query"
+)
+
+// Metadata is free-form data attached to a channel or a user. In form bodies
+// it is sent in bracket notation (metadata[k]=v, metadata[a][b]=1), which a
+// qs-style server parses back into a nested object; in JSON bodies it is an
+// ordinary object.
+type Metadata map[string]any
+
+// EncodeValues writes m in bracket notation under key. It implements
+// go-querystring's Encoder, which cannot encode maps by itself.
+func (m Metadata) EncodeValues(key string, v *url.Values) error {
+	return encodeNested(key, map[string]any(m), v)
+}
+
+func encodeNested(key string, val any, v *url.Values) error {
+	switch x := val.(type) {
+	case nil:
+		v.Add(key, "")
+	case Metadata:
+		return encodeNested(key, map[string]any(x), v)
+	case map[string]any:
+		for k, inner := range x {
+			if err := encodeNested(key+"["+k+"]", inner, v); err != nil {
+				return err
+			}
+		}
+	case map[string]string:
+		for k, inner := range x {
+			v.Add(key+"["+k+"]", inner)
+		}
+	case []any:
+		for _, inner := range x {
+			if err := encodeNested(key+"[]", inner, v); err != nil {
+				return err
+			}
+		}
+	case []string:
+		for _, inner := range x {
+			v.Add(key+"[]", inner)
+		}
+	case string:
+		v.Add(key, x)
+	case bool:
+		v.Add(key, strconv.FormatBool(x))
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		v.Add(key, fmt.Sprint(x))
+	case float32, float64, json.Number:
+		v.Add(key, fmt.Sprint(x))
+	default:
+		return fmt.Errorf("chatadmin: cannot form-encode %s of type %T", key, val)
+	}
+	return nil
+}
+
+// encodeValues turns a tagged options struct into url.Values. A nil pointer
+// gives no values.
+func encodeValues(opts any) (url.Values, error) {
+	if opts == nil {
+		return nil, nil
+	}
+	vals, err := query.Values(opts)
+	if err != nil {
+		return nil, fmt.Errorf("chatadmin: encoding parameters: %w", err)
+	}
+	return vals, nil
+}

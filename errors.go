@@ -1,0 +1,214 @@
+package chatadmin
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Codes the Admin API puts in the "code" field of an error body. The server
+// returns these; branch on them with APIError.Code or, for families, with
+// errors.Is and the Err… sentinels.
+const (
+	CodeBadRequest               = 400000 // malformed or invalid request
+	CodeInvalidRegex             = 400001 // a blacklist/whitelist regex does not compile
+	CodeUnauthorized             = 400100 // missing, wrong or expired token
+	CodeForbidden                = 400300 // action not allowed
+	CodePermissionDenied         = 400301 // the acting user lacks a permission
+	CodeUserMuted                = 400302 // the user is muted
+	CodeChannelMuted             = 400303 // the channel is muted
+	CodeUserBanned               = 400304 // the user is banned from the channel
+	CodeTooManyMembers           = 400305 // the channel's member limit is reached
+	CodeExemptFromBan            = 400306 // some users cannot be banned
+	CodeMaxRepetition            = 400307 // the same message was repeated too often
+	CodeBlacklistedWord          = 400308 // the content contains a blacklisted word
+	CodeLinkNotWhitelisted       = 400309 // the content links to a host not on the whitelist
+	CodeTooManyMembersAlt        = 400310 // a second "too many members" code
+	CodeRateLimited              = 400311 // the caller's rate limit is exceeded
+	CodeGloballyBanned           = 400312 // the user is banned from the whole network
+	CodeImageRejected            = 400314 // image moderation rejected the upload
+	CodeDuplicate                = 400315 // the entry already exists
+	CodeNotBanned                = 400316 // unban of a user who is not banned
+	CodeLastModerator            = 400317 // the user is the channel's last moderator
+	CodeLastMember               = 400318 // the user is the channel's last member
+	CodeNotFound                 = 400400 // the channel, message, user or rule does not exist
+	CodeConflict                 = 400900 // the request conflicts with the current state
+	CodeBusinessError            = 500000 // validation ("Parameters error.") or business rule failure
+	maxErrorBodyBytes      int64 = 1 << 20
+)
+
+// sentinel is the type of the Err… values: distinct comparable values that
+// *APIError matches through its Is method.
+type sentinel struct{ msg string }
+
+func (s *sentinel) Error() string { return s.msg }
+
+// Sentinel errors for errors.Is. An *APIError matches one by its body code
+// and, when the body carries no code (a proxy page, an empty body), by its
+// HTTP status.
+var (
+	ErrBadRequest      error = &sentinel{"chatadmin: bad request"}
+	ErrUnauthorized    error = &sentinel{"chatadmin: unauthorized"}
+	ErrForbidden       error = &sentinel{"chatadmin: forbidden"}
+	ErrMuted           error = &sentinel{"chatadmin: muted"}
+	ErrBanned          error = &sentinel{"chatadmin: banned"}
+	ErrContentRejected error = &sentinel{"chatadmin: content rejected"}
+	ErrNotFound        error = &sentinel{"chatadmin: not found"}
+	ErrConflict        error = &sentinel{"chatadmin: conflict"}
+	ErrRateLimited     error = &sentinel{"chatadmin: rate limited"}
+	ErrServer          error = &sentinel{"chatadmin: server error"}
+
+	// ErrInvalidInput matches every *ValidationError: input the SDK refused
+	// before sending anything.
+	ErrInvalidInput error = &sentinel{"chatadmin: invalid input"}
+
+	// ErrOutcomeUnknown is wrapped by the error of a call that is not safe to
+	// repeat (creating a channel or message, uploading, closing…) when the
+	// connection failed after the request was sent: the server may or may not
+	// have acted on it, so the SDK did not retry. Check the server's state
+	// before trying again.
+	ErrOutcomeUnknown error = &sentinel{"chatadmin: outcome unknown: the request may have taken effect"}
+
+	// ErrUnexpectedResponse is wrapped when a success response cannot be
+	// decoded: truncated or non-JSON bodies, an empty body where data was
+	// expected, a body over the configured size limit.
+	ErrUnexpectedResponse error = &sentinel{"chatadmin: unexpected response"}
+)
+
+// codeFamilies maps each body code to the sentinel it belongs to.
+var codeFamilies = map[int]error{
+	CodeBadRequest:         ErrBadRequest,
+	CodeInvalidRegex:       ErrBadRequest,
+	CodeBusinessError:      ErrBadRequest,
+	CodeUnauthorized:       ErrUnauthorized,
+	CodeForbidden:          ErrForbidden,
+	CodePermissionDenied:   ErrForbidden,
+	CodeUserMuted:          ErrMuted,
+	CodeChannelMuted:       ErrMuted,
+	CodeUserBanned:         ErrBanned,
+	CodeGloballyBanned:     ErrBanned,
+	CodeMaxRepetition:      ErrContentRejected,
+	CodeBlacklistedWord:    ErrContentRejected,
+	CodeLinkNotWhitelisted: ErrContentRejected,
+	CodeImageRejected:      ErrContentRejected,
+	CodeNotFound:           ErrNotFound,
+	CodeConflict:           ErrConflict,
+	CodeDuplicate:          ErrConflict,
+	CodeRateLimited:        ErrRateLimited,
+}
+
+// statusFamily is the sentinel for an HTTP status when the body has no code.
+func statusFamily(status int) error {
+	switch {
+	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
+		return ErrBadRequest
+	case status == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case status == http.StatusForbidden:
+		return ErrForbidden
+	case status == http.StatusNotFound:
+		return ErrNotFound
+	case status == http.StatusConflict:
+		return ErrConflict
+	case status == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case status >= 500:
+		return ErrServer
+	}
+	return nil
+}
+
+// APIError is an error answer from the server: a non-2xx status, or a 2xx
+// body whose status says "error". It never holds the access token.
+type APIError struct {
+	StatusCode int    // HTTP status of the last attempt
+	Code       int    // body "code", 0 when the body had none
+	Message    string // body "message"
+	// Details holds data.detail when the server sent a list of strings
+	// (validation messages); DetailFields holds it when it was an object.
+	Details      []string
+	DetailFields map[string]any
+	Method       string // HTTP method of the call
+	Route        string // route template, e.g. "/api/v2/channel/:channelId/users/ban"
+	RequestID    string // from X-Request-Id or a similar header, when present
+	// RetryAfter is the wait the server advised (Retry-After header). It is
+	// set when the SDK gave up at once because the wait would outlast the
+	// context deadline or the configured maximum.
+	RetryAfter time.Duration
+	Attempts   int    // how many attempts were made
+	Body       []byte // the raw body, at most 1 MiB
+	Truncated  bool   // Body was cut at 1 MiB
+}
+
+// Error formats the status, code and message, e.g.
+// "chatadmin: POST /api/v2/channel: 409 400900: Channel already exists".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("chatadmin: ")
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+		b.WriteString(e.Route)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != 0 {
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(e.Code))
+	}
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.StatusCode)
+	}
+	if msg != "" {
+		b.WriteString(": ")
+		b.WriteString(msg)
+	}
+	if len(e.Details) > 0 {
+		b.WriteString(" (")
+		b.WriteString(strings.Join(e.Details, "; "))
+		b.WriteByte(')')
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	return b.String()
+}
+
+// Is reports whether target is the sentinel of this error's family: by body
+// code first, then by HTTP status. A 5xx always matches ErrServer too.
+func (e *APIError) Is(target error) bool {
+	if _, ok := target.(*sentinel); !ok {
+		return false
+	}
+	if e.StatusCode >= 500 && target == ErrServer {
+		return true
+	}
+	if fam, ok := codeFamilies[e.Code]; ok {
+		return fam == target
+	}
+	return statusFamily(e.StatusCode) == target
+}
+
+// ValidationError reports input the SDK rejected before sending a request.
+type ValidationError struct {
+	Field   string // the wire name of the offending field, e.g. "userIds"
+	Message string // what is wrong with it
+}
+
+// Error names the field and the problem.
+func (e *ValidationError) Error() string {
+	return "chatadmin: invalid " + e.Field + ": " + e.Message
+}
+
+// Is makes every ValidationError match ErrInvalidInput.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
+
+func invalid(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}

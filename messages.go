@@ -1,0 +1,4 @@
+package chatadmin
+
+// MessagesService calls the Messages API.
+type MessagesService struct{ service }

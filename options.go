@@ -1,0 +1,153 @@
+package chatadmin
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Option configures a Client in NewClient.
+type Option func(*config) error
+
+type config struct {
+	baseURL          string
+	insecureHTTP     bool
+	httpClient       *http.Client
+	maxAttempts      int
+	retryWaitMin     time.Duration
+	retryWaitMax     time.Duration
+	maxRetryAfter    time.Duration
+	logger           *slog.Logger
+	userAgentSuffix  string
+	maxResponseBytes int64
+}
+
+// Defaults chosen for an admin backend: a handful of attempts with short
+// waits, and a response limit far above any documented page size.
+const (
+	DefaultMaxAttempts      = 4
+	DefaultRetryWaitMin     = 250 * time.Millisecond
+	DefaultRetryWaitMax     = 10 * time.Second
+	DefaultMaxRetryAfter    = time.Minute
+	DefaultMaxResponseBytes = 32 << 20
+)
+
+func defaultConfig() config {
+	return config{
+		maxAttempts:      DefaultMaxAttempts,
+		retryWaitMin:     DefaultRetryWaitMin,
+		retryWaitMax:     DefaultRetryWaitMax,
+		maxRetryAfter:    DefaultMaxRetryAfter,
+		maxResponseBytes: DefaultMaxResponseBytes,
+	}
+}
+
+// regions are the documented API hosts.
+var regions = map[string]string{
+	"us": "https://apix.us.amity.co",
+	"eu": "https://apix.eu.amity.co",
+	"sg": "https://apix.sg.amity.co",
+}
+
+// WithBaseURL sets the API root, e.g. "https://apix.eu.amity.co" or the URL
+// of a chatadmintest emulator. Paths such as /api/v2/channels are appended.
+func WithBaseURL(baseURL string) Option {
+	return func(c *config) error { c.baseURL = baseURL; return nil }
+}
+
+// WithRegion sets the base URL to the region's documented host:
+// "us", "eu" or "sg".
+func WithRegion(region string) Option {
+	return func(c *config) error {
+		host, ok := regions[region]
+		if !ok {
+			return fmt.Errorf("chatadmin: unknown region %q: want us, eu or sg", region)
+		}
+		c.baseURL = host
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows a plain http:// base URL to a non-loopback host.
+// The token then travels unencrypted: use it only inside a trusted network.
+func WithInsecureHTTP() Option {
+	return func(c *config) error { c.insecureHTTP = true; return nil }
+}
+
+// WithHTTPClient sends requests through hc (its Transport, Timeout and
+// Jar). The Client works on a copy whose redirect policy drops the token on
+// redirects to another host and refuses https→http redirects.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("chatadmin: WithHTTPClient: nil *http.Client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithMaxAttempts sets how many times a retryable call is tried in all
+// (1 disables retries). The default is DefaultMaxAttempts.
+func WithMaxAttempts(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("chatadmin: WithMaxAttempts(%d): want at least 1", n)
+		}
+		c.maxAttempts = n
+		return nil
+	}
+}
+
+// WithRetryWait sets the bounds of the jittered exponential backoff between
+// attempts.
+func WithRetryWait(min, max time.Duration) Option {
+	return func(c *config) error {
+		if min < 0 || max < min {
+			return fmt.Errorf("chatadmin: WithRetryWait(%s, %s): want 0 <= min <= max", min, max)
+		}
+		c.retryWaitMin, c.retryWaitMax = min, max
+		return nil
+	}
+}
+
+// WithMaxRetryAfter caps how long the client honours a server's Retry-After.
+// A longer advised wait ends the call at once with an *APIError matching
+// ErrRateLimited whose RetryAfter holds the advice.
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("chatadmin: WithMaxRetryAfter(%s): negative", d)
+		}
+		c.maxRetryAfter = d
+		return nil
+	}
+}
+
+// WithLogger logs each attempt (method, route, status, attempt, duration) at
+// debug level and retries at info level. Headers, tokens and bodies are
+// never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error { c.logger = l; return nil }
+}
+
+// WithUserAgent appends suffix (e.g. "my-moderation-bot/1.2") to the
+// User-Agent "chatadmin-go/<version>".
+func WithUserAgent(suffix string) Option {
+	return func(c *config) error { c.userAgentSuffix = suffix; return nil }
+}
+
+// WithMaxResponseBytes caps how much of a success body is read before the
+// call fails with ErrUnexpectedResponse (downloads are not capped). The
+// default is DefaultMaxResponseBytes. Error bodies are always capped at 1 MiB.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("chatadmin: WithMaxResponseBytes(%d): want at least 1", n)
+		}
+		c.maxResponseBytes = n
+		return nil
+	}
+}

@@ -1,0 +1,4 @@
+package chatadmin
+
+// ReactionsService calls the Reactions API.
+type ReactionsService struct{ service }

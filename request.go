@@ -1,0 +1,274 @@
+package chatadmin
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// retryClass says whether repeating a request could duplicate its effect.
+type retryClass int
+
+const (
+	// safe requests (queries, PUTs, DELETEs, idempotent POSTs) are retried
+	// on transport errors, 429, 500, 502, 503, 504 and code 400311.
+	safe retryClass = iota
+	// unsafe requests (creates, uploads, close) are retried only when they
+	// surely did not take effect: nothing was sent, or 429/400311.
+	unsafe
+)
+
+// Content types of request bodies, as the spec names them per endpoint.
+const (
+	contentTypeForm = "application/x-www-form-urlencoded"
+	contentTypeJSON = "application/json"
+)
+
+// endpoint describes one call; the pipeline does the rest.
+type endpoint struct {
+	method string
+	route  string   // template, e.g. "/api/v2/channel/:channelId/users"
+	params []string // values of the template's :params, in order
+	query  any      // go-querystring-tagged struct for the query string, or nil
+	body   requestBody
+	class  retryClass
+}
+
+// requestBody turns a request's body value into bytes or a stream.
+type requestBody interface {
+	encode() (payload, error)
+}
+
+// payload is an encoded body. Small bodies are bytes, replayed from memory
+// on each attempt; uploads are a stream opened anew for each attempt.
+type payload struct {
+	contentType string
+	data        []byte
+	open        func() (io.Reader, error) // when data is nil
+	length      int64                     // of a stream; -1 when unknown
+	oneShot     bool                      // the stream cannot be opened twice: never retry
+}
+
+// formBody is an application/x-www-form-urlencoded body from a
+// go-querystring-tagged struct (nil gives an empty body).
+type formBody struct{ v any }
+
+func (f formBody) encode() (payload, error) {
+	vals, err := encodeValues(f.v)
+	if err != nil {
+		return payload{}, err
+	}
+	return payload{contentType: contentTypeForm, data: []byte(vals.Encode())}, nil
+}
+
+// jsonBody is an application/json body.
+type jsonBody struct{ v any }
+
+func (j jsonBody) encode() (payload, error) {
+	data, err := json.Marshal(j.v)
+	if err != nil {
+		return payload{}, fmt.Errorf("chatadmin: encoding JSON body: %w", err)
+	}
+	return payload{contentType: contentTypeJSON, data: data}, nil
+}
+
+// expandRoute fills the template's :params with escaped values. Escaping
+// with url.PathEscape keeps every value inside its own path segment, so no
+// id can change which route is hit.
+func expandRoute(route string, params []string) (string, error) {
+	if len(params) == 0 {
+		return route, nil
+	}
+	var b strings.Builder
+	b.Grow(len(route) + 32)
+	n := 0
+	for seg := range strings.SplitSeq(route[1:], "/") {
+		b.WriteByte('/')
+		if !strings.HasPrefix(seg, ":") {
+			b.WriteString(seg)
+			continue
+		}
+		if n >= len(params) {
+			return "", fmt.Errorf("chatadmin: route %s: missing value for %s", route, seg)
+		}
+		if params[n] == "" {
+			return "", invalid(seg[1:], "is required")
+		}
+		b.WriteString(url.PathEscape(params[n]))
+		n++
+	}
+	return b.String(), nil
+}
+
+// newRequest builds the first attempt's request and the call's state.
+func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) (*retryablehttp.Request, *callState, error) {
+	path, err := expandRoute(ep.route, ep.params)
+	if err != nil {
+		return nil, nil, err
+	}
+	target := c.base + path
+	if ep.query != nil {
+		vals, err := encodeValues(ep.query)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(vals) > 0 {
+			target += "?" + vals.Encode()
+		}
+	}
+	var body any
+	var pl payload
+	if ep.body != nil {
+		if pl, err = ep.body.encode(); err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case pl.data != nil:
+			if len(pl.data) > 0 {
+				body = pl.data
+			}
+		case pl.open != nil:
+			body = retryablehttp.ReaderFunc(pl.open)
+		}
+	}
+	st := &callState{ep: ep, retry: ep.class == safe || co.retrySafe, oneShot: pl.oneShot}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
+	ctx = httptrace.WithClientTrace(ctx, st.trace())
+	req, err := retryablehttp.NewRequestWithContext(ctx, ep.method, target, body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("chatadmin: building %s %s: %w", ep.method, ep.route, err)
+	}
+	if pl.open != nil && pl.length >= 0 {
+		req.ContentLength = pl.length
+	}
+	h := req.Header
+	for k, vs := range co.header {
+		h[k] = append(h[k], vs...)
+	}
+	h.Set("Authorization", string(c.authHeader))
+	h.Set("User-Agent", c.userAgent)
+	h.Set("Accept", "application/json")
+	if pl.contentType != "" {
+		h.Set("Content-Type", pl.contentType)
+	} else {
+		h.Del("Content-Type")
+	}
+	h.Del("Content-Length")
+	return req, st, nil
+}
+
+// send runs one call through retries and returns the final response, or an
+// error that says what went wrong without the token.
+func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (*http.Response, *callState, error) {
+	var co callOptions
+	for _, opt := range opts {
+		opt(&co)
+	}
+	req, st, err := c.newRequest(ctx, ep, &co)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, err := c.http.Do(req)
+	if co.info != nil {
+		co.info.Attempts = st.attempts
+		if resp != nil {
+			co.info.StatusCode, co.info.Header = resp.StatusCode, resp.Header
+		}
+	}
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, st, c.transportError(ctx, ep, st, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		return nil, st, c.apiError(ep, st, resp)
+	}
+	return resp, st, nil
+}
+
+// call sends ep and decodes the success body into out (nil for action
+// endpoints, whose bodies are ignored).
+func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...RequestOption) error {
+	resp, st, err := c.send(ctx, ep, opts)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	buf := getBuffer()
+	defer putBuffer(buf)
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxResponseBytes+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("chatadmin: %s %s: reading response: %w", ep.method, ep.route, ctx.Err())
+		}
+		return fmt.Errorf("%w: %s %s: reading response: %w", ErrUnexpectedResponse, ep.method, ep.route, err)
+	}
+	if n > c.maxResponseBytes {
+		return fmt.Errorf("%w: %s %s: response larger than %d bytes", ErrUnexpectedResponse, ep.method, ep.route, c.maxResponseBytes)
+	}
+	apiErr, err := decodeSuccess(buf.Bytes(), out)
+	if apiErr != nil {
+		c.fillAPIError(apiErr, ep, st, resp, buf.Bytes())
+		return apiErr
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s %s: %d %s: %w", ErrUnexpectedResponse, ep.method, ep.route,
+			resp.StatusCode, resp.Header.Get("Content-Type"), err)
+	}
+	return nil
+}
+
+// apiError builds the *APIError of a non-2xx response, reading at most
+// 1 MiB of its body so that a hostile or broken server cannot exhaust memory.
+func (c *Client) apiError(ep *endpoint, st *callState, resp *http.Response) error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes+1))
+	truncated := int64(len(body)) > maxErrorBodyBytes
+	if truncated {
+		body = body[:maxErrorBodyBytes]
+	}
+	e := parseErrorBody(body)
+	c.fillAPIError(e, ep, st, resp, body)
+	e.Truncated = truncated
+	return e
+}
+
+func (c *Client) fillAPIError(e *APIError, ep *endpoint, st *callState, resp *http.Response, body []byte) {
+	e.StatusCode = resp.StatusCode
+	e.Method, e.Route = ep.method, ep.route
+	e.Attempts = st.attempts
+	e.RetryAfter = st.gaveUpRetryAfter
+	e.Body = bytes.Clone(body)
+	for _, h := range []string{"X-Request-Id", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Request-Id"} {
+		if v := resp.Header.Get(h); v != "" {
+			e.RequestID = v
+			break
+		}
+	}
+	if e.Message == "" && e.Code == 0 {
+		e.Message = http.StatusText(resp.StatusCode)
+	}
+}
+
+// transportError explains a call that got no usable response.
+func (c *Client) transportError(ctx context.Context, ep *endpoint, st *callState, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("chatadmin: %s %s: %w", ep.method, ep.route, ctxErr)
+	}
+	if st.outcomeUnknown {
+		return fmt.Errorf("chatadmin: %s %s: %w: %w", ep.method, ep.route, ErrOutcomeUnknown, err)
+	}
+	if st.attempts > 1 {
+		return fmt.Errorf("chatadmin: %s %s: after %d attempts: %w", ep.method, ep.route, st.attempts, err)
+	}
+	return fmt.Errorf("chatadmin: %s %s: %w", ep.method, ep.route, err)
+}

@@ -1,0 +1,48 @@
+package chatadmin
+
+import "net/http"
+
+// RequestOption changes one call: an extra header, a retry override, or a
+// place to capture the raw response.
+type RequestOption func(*callOptions)
+
+type callOptions struct {
+	header    http.Header
+	retrySafe bool
+	info      *ResponseInfo
+}
+
+// ResponseInfo receives the status and headers of a call's last HTTP
+// response, and how many attempts the call took. Pass it with
+// WithResponseInfo.
+type ResponseInfo struct {
+	StatusCode int
+	Header     http.Header
+	Attempts   int
+}
+
+// WithHeader adds a header to this call's request (for example a tracing
+// id). It cannot replace Authorization, Content-Type or Content-Length.
+func WithHeader(key, value string) RequestOption {
+	return func(o *callOptions) {
+		if o.header == nil {
+			o.header = make(http.Header)
+		}
+		o.header.Add(key, value)
+	}
+}
+
+// WithRetrySafe marks this call safe to repeat, so that it is retried on
+// 5xx answers and on connections lost after sending, like a query. Use it
+// for a create or upload only when a duplicate would be harmless or your
+// own logic removes it.
+func WithRetrySafe() RequestOption {
+	return func(o *callOptions) { o.retrySafe = true }
+}
+
+// WithResponseInfo fills info with the status, headers and attempt count of
+// the call's last response. It is filled for failed calls too, when a
+// response arrived.
+func WithResponseInfo(info *ResponseInfo) RequestOption {
+	return func(o *callOptions) { o.info = info }
+}

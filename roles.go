@@ -1,0 +1,4 @@
+package chatadmin
+
+// RolesService calls the Roles API.
+type RolesService struct{ service }

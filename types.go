@@ -1,0 +1,61 @@
+package chatadmin
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// Timestamp is a time from the API. It decodes RFC 3339 strings and
+// tolerates what else servers send for "no time": null, "" and 0.
+type Timestamp struct{ time.Time }
+
+// UnmarshalJSON accepts RFC 3339 strings, null, "" and epoch milliseconds.
+func (t *Timestamp) UnmarshalJSON(data []byte) error {
+	s := string(bytes.Trim(data, `"`))
+	switch {
+	case s == "null" || s == "" || s == "0":
+		t.Time = time.Time{}
+		return nil
+	case data[0] != '"':
+		ms, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return err
+		}
+		t.Time = time.UnixMilli(ms).UTC()
+		return nil
+	}
+	parsed, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return err
+	}
+	t.Time = parsed
+	return nil
+}
+
+// MarshalJSON writes RFC 3339 with milliseconds, or null for the zero time.
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(t.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
+}
+
+// FlexInt is an integer that the API sometimes sends as a string ("12345").
+type FlexInt int64
+
+// UnmarshalJSON accepts a number, a numeric string, "" or null.
+func (n *FlexInt) UnmarshalJSON(data []byte) error {
+	s := string(bytes.Trim(data, `"`))
+	if s == "" || s == "null" {
+		*n = 0
+		return nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return err
+	}
+	*n = FlexInt(v)
+	return nil
+}

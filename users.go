@@ -1,0 +1,4 @@
+package chatadmin
+
+// UsersService calls the Users API.
+type UsersService struct{ service }

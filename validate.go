@@ -1,0 +1,97 @@
+package chatadmin
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// Server limits worth checking before sending: a request over them would be
+// refused anyway, after a round trip and without saying which field.
+const (
+	MaxTags          = 10        // tags on a channel or message
+	MaxUserIDs       = 100       // userIds in one ban, unban or mute call
+	MaxTextLength    = 20000     // characters of a text message
+	MaxCustomData    = 100 << 10 // bytes of a custom message's data
+	MaxUploadSize    = 1 << 30   // bytes of an image or file upload
+	MaxMetadataBytes = 5000      // bytes of a user's metadata
+	MaxRegexs        = 10000     // regexs in one blacklist/whitelist call
+	MaxPageLimit     = 100       // items in one page
+)
+
+// checkIDs validates a list of ids sent under field.
+func checkIDs(field string, ids []string, max int) error {
+	if len(ids) == 0 {
+		return invalid(field, "at least one id is required")
+	}
+	if max > 0 && len(ids) > max {
+		return invalid(field, "at most %d ids per call, got %d", max, len(ids))
+	}
+	for i, id := range ids {
+		if id == "" {
+			return invalid(field, "id #%d is empty", i)
+		}
+	}
+	return nil
+}
+
+func checkRequired(field, value string) error {
+	if value == "" {
+		return invalid(field, "is required")
+	}
+	return nil
+}
+
+func checkTags(field string, tags []string) error {
+	if len(tags) > MaxTags {
+		return invalid(field, "at most %d tags, got %d", MaxTags, len(tags))
+	}
+	for i, t := range tags {
+		if t == "" {
+			return invalid(field, "tag #%d is empty", i)
+		}
+	}
+	return nil
+}
+
+func checkEnum(field, value string, allowed ...string) error {
+	if value == "" {
+		return nil
+	}
+	for _, a := range allowed {
+		if value == a {
+			return nil
+		}
+	}
+	return invalid(field, "%q is not one of %q", value, allowed)
+}
+
+func checkLimit(field string, limit int) error {
+	if limit < 0 || limit > MaxPageLimit {
+		return invalid(field, "must be between 0 and %d, got %d", MaxPageLimit, limit)
+	}
+	return nil
+}
+
+func checkMaxChars(field, value string, max int) error {
+	if n := utf8.RuneCountInString(value); n > max {
+		return invalid(field, "at most %d characters, got %d", max, n)
+	}
+	return nil
+}
+
+// MuteForever mutes a channel or users until they are unmuted; the API
+// spells it as a mute period of -1 ms.
+const MuteForever time.Duration = -time.Millisecond
+
+// mutePeriodMillis converts a mute period to the wire's milliseconds. A
+// period is positive (rounded up to whole milliseconds, so a short mute is
+// not turned into an unmute) or MuteForever.
+func mutePeriodMillis(d time.Duration) (int64, error) {
+	switch {
+	case d == MuteForever:
+		return -1, nil
+	case d <= 0:
+		return 0, invalid("mutePeriod", "must be positive or MuteForever, got %s (use Unmute to unmute)", d)
+	}
+	return int64((d + time.Millisecond - 1) / time.Millisecond), nil
+}
