@@ -40,13 +40,15 @@ const (
 // Client calls the Admin API. Its services are the entry points:
 // client.Channels.List, client.Messages.Create, and so on.
 type Client struct {
-	token      secret
-	authHeader secret // "Bearer <token>", built once
-	baseURL    *url.URL
-	base       string // baseURL without a trailing slash, to prefix routes
-	userAgent  string
-	http       *retryablehttp.Client
-	logger     *slog.Logger
+	// creds sits behind a pointer so that printing a Client value (whose
+	// unexported fields fmt prints without calling their methods) shows an
+	// address, never the token.
+	creds     *credentials
+	baseURL   *url.URL
+	base      string // baseURL without a trailing slash, to prefix routes
+	userAgent string
+	http      *retryablehttp.Client
+	logger    *slog.Logger
 
 	maxAttempts      int
 	maxRetryAfter    time.Duration
@@ -65,16 +67,18 @@ type Client struct {
 // same Client.
 type service struct{ client *Client }
 
-// secret keeps the token out of every print: %v, %+v, %#v and slog all see
-// a placeholder.
-type secret string
+// credentials hold the token; every way of printing them shows a
+// placeholder.
+type credentials struct {
+	authHeader string // "Bearer <token>", built once
+}
 
 const redacted = "[REDACTED]"
 
-func (secret) String() string             { return redacted }
-func (secret) GoString() string           { return redacted }
-func (secret) LogValue() slog.Value       { return slog.StringValue(redacted) }
-func (secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+func (*credentials) String() string             { return redacted }
+func (*credentials) GoString() string           { return redacted }
+func (*credentials) LogValue() slog.Value       { return slog.StringValue(redacted) }
+func (*credentials) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
 
 // NewClient returns a Client that authenticates with token. A base URL is
 // required, through WithBaseURL or WithRegion. Plain http:// is accepted only
@@ -95,8 +99,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		token:            secret(token),
-		authHeader:       secret("Bearer " + token),
+		creds:            &credentials{authHeader: "Bearer " + token},
 		baseURL:          base,
 		base:             base.String(),
 		userAgent:        "chatadmin-go/" + Version,
@@ -139,18 +142,18 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
 // String describes the client without its token.
-func (c *Client) String() string {
+func (c Client) String() string {
 	return "chatadmin.Client{baseURL: " + c.baseURL.String() + ", token: " + redacted + "}"
 }
 
 // GoString is String, so %#v does not dump the token either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format prints String for every verb: a Client never prints its fields.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
 // LogValue keeps the token out of slog records.
-func (c *Client) LogValue() slog.Value {
+func (c Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("baseURL", c.baseURL.String()))
 }
 
@@ -186,11 +189,21 @@ func isLoopback(host string) bool {
 
 // defaultTransport is tuned for many concurrent calls to one API host: the
 // stock transport keeps only two idle connections per host, which under
-// load opens and closes a connection per request.
+// load opens and closes a connection per request. It is built from scratch
+// rather than cloned from http.DefaultTransport, which programs (and test
+// tools such as gock) may have replaced.
 func defaultTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = 128
-	t.IdleConnTimeout = 90 * time.Second
-	return t
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   128,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
 }

@@ -153,7 +153,7 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 	for k, vs := range co.header {
 		h[k] = append(h[k], vs...)
 	}
-	h.Set("Authorization", string(c.authHeader))
+	h.Set("Authorization", c.creds.authHeader)
 	h.Set("User-Agent", c.userAgent)
 	h.Set("Accept", "application/json")
 	if pl.contentType != "" {
