@@ -53,6 +53,7 @@ type Client struct {
 	maxAttempts      int
 	maxRetryAfter    time.Duration
 	maxResponseBytes int64
+	budget           *retryBudget
 
 	Channels  *ChannelsService  // channels, their members, mutes and bans
 	Messages  *MessagesService  // messages, image and file uploads and downloads
@@ -107,6 +108,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		maxAttempts:      cfg.maxAttempts,
 		maxRetryAfter:    cfg.maxRetryAfter,
 		maxResponseBytes: cfg.maxResponseBytes,
+		budget:           newRetryBudget(cfg.budgetCapacity, cfg.budgetRefund),
 	}
 	if cfg.userAgentSuffix != "" {
 		c.userAgent += " " + cfg.userAgentSuffix

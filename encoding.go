@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/google/go-querystring/query"
 )
@@ -29,12 +30,18 @@ func encodeNested(key string, val any, v *url.Values) error {
 		return encodeNested(key, map[string]any(x), v)
 	case map[string]any:
 		for k, inner := range x {
+			if err := checkMetadataKey(key, k); err != nil {
+				return err
+			}
 			if err := encodeNested(key+"["+k+"]", inner, v); err != nil {
 				return err
 			}
 		}
 	case map[string]string:
 		for k, inner := range x {
+			if err := checkMetadataKey(key, k); err != nil {
+				return err
+			}
 			v.Add(key+"["+k+"]", inner)
 		}
 	case []any:
@@ -57,6 +64,21 @@ func encodeNested(key string, val any, v *url.Values) error {
 		v.Add(key, fmt.Sprint(x))
 	default:
 		return fmt.Errorf("chatadmin: cannot form-encode %s of type %T", key, val)
+	}
+	return nil
+}
+
+// checkMetadataKey refuses keys that bracket notation cannot carry: an empty
+// key reads back as an array, and a bracket inside a key changes the nesting
+// the server sees.
+// A key of digits only would be read as an array index, turning the object
+// into an array.
+func checkMetadataKey(parent, k string) error {
+	if k == "" || strings.ContainsAny(k, "[]") {
+		return invalid(parent, "key %q cannot be sent in a form body (empty or contains [ or ])", k)
+	}
+	if strings.Trim(k, "0123456789") == "" {
+		return invalid(parent, "key %q cannot be sent in a form body: a qs parser reads it as an array index", k)
 	}
 	return nil
 }

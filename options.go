@@ -22,6 +22,8 @@ type config struct {
 	logger           *slog.Logger
 	userAgentSuffix  string
 	maxResponseBytes int64
+	budgetCapacity   int
+	budgetRefund     float64
 }
 
 // Defaults chosen for an admin backend: a handful of attempts with short
@@ -41,6 +43,8 @@ func defaultConfig() config {
 		retryWaitMax:     DefaultRetryWaitMax,
 		maxRetryAfter:    DefaultMaxRetryAfter,
 		maxResponseBytes: DefaultMaxResponseBytes,
+		budgetCapacity:   DefaultRetryBudget,
+		budgetRefund:     DefaultRetryBudgetRefund,
 	}
 }
 

@@ -50,6 +50,7 @@ func TestIteratorStopsWhenContextEnds(t *testing.T) {
 	expect(t, wire{Method: "POST", Path: "/api/v2/channels", ContentType: contentTypeForm}).
 		BodyString(`{"results":[{"channel":{"channelId":"a"}}],"paging":{"next":"bmV4dA=="}}`)
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var errs []error
 	for _, err := range c.Channels.All(ctx, nil) {
 		if err != nil {

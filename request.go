@@ -102,10 +102,20 @@ func expandRoute(route string, params []string) (string, error) {
 		if params[n] == "" {
 			return "", invalid(seg[1:], "is required")
 		}
-		b.WriteString(url.PathEscape(params[n]))
+		b.WriteString(escapeSegment(params[n]))
 		n++
 	}
 	return b.String(), nil
+}
+
+// escapeSegment escapes one path segment. "." and ".." are escaped too:
+// url.PathEscape leaves them alone, and a server or proxy that resolves dot
+// segments would then route the request elsewhere.
+func escapeSegment(v string) string {
+	if v == "." || v == ".." {
+		return strings.Repeat("%2E", len(v))
+	}
+	return url.PathEscape(v)
 }
 
 // newRequest builds the first attempt's request and the call's state.

@@ -35,6 +35,7 @@ type callState struct {
 	nextWait         time.Duration // the server's Retry-After for the next wait
 	gaveUpRetryAfter time.Duration // the advised wait we refused to sit out
 	outcomeUnknown   bool          // an unsafe request failed after it was sent
+	budgetExhausted  bool          // a retry was refused by the client's retry budget
 }
 
 func (st *callState) trace() *httptrace.ClientTrace {
@@ -79,6 +80,13 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}
 	retry := c.shouldRetry(ctx, st, resp, err)
+	switch {
+	case retry && !c.budget.take():
+		retry = false
+		st.budgetExhausted = true
+	case !retry && err == nil && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests:
+		c.budget.succeed()
+	}
 	c.logAttempt(st, resp, err, retry)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr

@@ -1,0 +1,156 @@
+package chatadmin
+
+import (
+	"encoding/json"
+	"errors"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/chatadmin/chatadmin-go/chatadmintest"
+)
+
+// FuzzRoutePathParams checks that no id changes which route is hit: the
+// built URL has the template's segments, and the id's segment decodes back
+// to the id.
+func FuzzRoutePathParams(f *testing.F) {
+	for _, seed := range []string{"lobby", "a/../../users/ban", "..", ".", "%2F", "a?b=c#d", "sp ace", "ü/ñ", "a;b=c"} {
+		f.Add(seed)
+	}
+	const route = "/api/v2/channel/:channelId/users/ban"
+	f.Fuzz(func(t *testing.T, id string) {
+		path, err := expandRoute(route, []string{id})
+		if id == "" {
+			var verr *ValidationError
+			if !errors.As(err, &verr) || verr.Field != "channelId" {
+				t.Fatalf("empty id: got %v, want a channelId ValidationError", err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := url.Parse("https://api.test" + path)
+		if err != nil {
+			t.Fatalf("built URL %q does not parse: %v", path, err)
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			t.Fatalf("id %q leaked into the query or fragment: %q", id, path)
+		}
+		segs := strings.Split(u.EscapedPath(), "/")
+		want := []string{"", "api", "v2", "channel", "", "users", "ban"}
+		if len(segs) != len(want) {
+			t.Fatalf("id %q gives %d segments: %q", id, len(segs), u.EscapedPath())
+		}
+		for i, s := range want {
+			if i != 4 && segs[i] != s {
+				t.Fatalf("id %q changed segment %d: %q", id, i, u.EscapedPath())
+			}
+		}
+		if segs[4] == "." || segs[4] == ".." {
+			t.Fatalf("id %q is a dot segment on the wire", id)
+		}
+		got, err := url.PathUnescape(segs[4])
+		if err != nil || got != id {
+			t.Fatalf("segment %q decodes to %q (%v), want %q", segs[4], got, err, id)
+		}
+	})
+}
+
+// FuzzFormEncoding checks that a qs-style parser (the emulator's, written
+// independently) reads our form bodies back as the values we meant:
+// arrays stay arrays even with one element, metadata nests.
+func FuzzFormEncoding(f *testing.F) {
+	f.Add("lobby", "a,b", "topic", "general", "level", "3")
+	f.Add("x", "one", "k", "", "nested", "v=1&w=2")
+	f.Add("é ü", "%zz,a+b", "a b", "c&d", "x", "y")
+	f.Add("x", "a", "7", "v", "k", "v") // digit keys read as array indexes: refused
+
+	f.Fuzz(func(t *testing.T, channelID, tagList, k1, v1, k2, v2 string) {
+		for _, s := range []string{channelID, tagList, k1, v1, k2, v2} {
+			if !utf8.ValidString(s) {
+				return // a Node server cannot hold invalid UTF-8 either
+			}
+		}
+		var tags []string
+		if tagList != "" {
+			tags = strings.Split(tagList, ",")
+		}
+		req := &ChannelCreateRequest{
+			ChannelID: channelID,
+			Type:      ChannelTypeStandard,
+			Tags:      tags,
+			UserIDs:   []string{"u1"},
+			Metadata:  Metadata{k1: v1, "n": map[string]any{k2: v2}},
+		}
+		if checkRequired("channelId", channelID) != nil || checkTags("tags", tags) != nil {
+			return
+		}
+		pl, err := formBody{req}.encode()
+		if err != nil {
+			var verr *ValidationError
+			if errors.As(err, &verr) {
+				return // keys bracket notation cannot carry are refused, not mangled
+			}
+			t.Fatal(err)
+		}
+		parsed, err := chatadmintest.ParseQS(string(pl.data))
+		if err != nil {
+			t.Fatalf("qs parse of %q: %v", pl.data, err)
+		}
+		want := map[string]any{
+			"channelId": channelID,
+			"type":      "standard",
+			"userIds":   []any{"u1"},
+			"metadata":  map[string]any{k1: v1, "n": map[string]any{k2: v2}},
+		}
+		if k1 == "n" {
+			want["metadata"] = map[string]any{"n": map[string]any{k2: v2}}
+			return // the same key twice is ambiguous in any encoding
+		}
+		if len(tags) > 0 {
+			ts := make([]any, len(tags))
+			for i, tag := range tags {
+				ts[i] = tag
+			}
+			want["tags"] = ts
+		}
+		if !reflect.DeepEqual(parsed, want) {
+			gotJSON, _ := json.Marshal(parsed)
+			wantJSON, _ := json.Marshal(want)
+			t.Fatalf("form %q\nparsed %s\nwant   %s", pl.data, gotJSON, wantJSON)
+		}
+	})
+}
+
+// FuzzDecodeResponse checks that no body makes decoding panic: every input
+// gives a value, an error or an *APIError.
+func FuzzDecodeResponse(f *testing.F) {
+	for _, seed := range []string{
+		`{"status":"success","data":{"results":[]}}`,
+		`{"results":[{"channel":{"channelId":"a"}}],"paging":{"prev":"x"}}`,
+		`{"status":"error","code":"400400","message":"x","data":{"detail":["a"]}}`,
+		`{"status":"error","code":400000,"data":{"detail":{"k":1}}}`,
+		`[{"messageId":"m","reactionsCount":3}]`,
+		`OK`, ``, `<html>502</html>`, `{"status":`, `{"a":[{"b":"\"}"}]}`, `"str"`, `{}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var page channelListResponse
+		apiErr, err := decodeSuccess(body, &page)
+		if apiErr != nil && err != nil {
+			t.Fatal("both an APIError and an error")
+		}
+		_, _ = decodeSuccess(body, nil)
+		var most []map[string]any
+		_, _ = decodeSuccess(body, &most)
+		e := parseErrorBody(body)
+		if e == nil {
+			t.Fatal("parseErrorBody returned nil")
+		}
+		_ = e.Error()
+	})
+}
