@@ -86,8 +86,8 @@ type ChannelListOptions struct {
 type channelQueryForm struct {
 	Filter      string        `url:"filter,omitempty"`
 	UserID      string        `url:"userId,omitempty"`
-	Tags        []string      `url:"tags,brackets,omitempty"`
-	ExcludeTags []string      `url:"excludeTags,brackets,omitempty"`
+	Tags        bracketList   `url:"tags,omitempty"`
+	ExcludeTags bracketList   `url:"excludeTags,omitempty"`
 	Options     *skipLimitTok `url:"options,omitempty"`
 }
 
@@ -242,7 +242,7 @@ func (s *ChannelsService) UpdateDisplayName(ctx context.Context, channelID, disp
 
 // userIDsForm carries userIds[] in a form body.
 type userIDsForm struct {
-	UserIDs []string `url:"userIds,brackets"`
+	UserIDs bracketList `url:"userIds"`
 }
 
 // userIDsJSON carries userIds in a JSON body.
@@ -301,8 +301,8 @@ type mutePeriodJSON struct {
 }
 
 type muteUsersForm struct {
-	MutePeriod int64    `url:"mutePeriod"`
-	UserIDs    []string `url:"userIds,brackets"`
+	MutePeriod int64       `url:"mutePeriod"`
+	UserIDs    bracketList `url:"userIds"`
 }
 
 func (s *ChannelsService) setChannelMute(ctx context.Context, channelID string, millis int64, reqOpts []RequestOption) error {

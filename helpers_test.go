@@ -46,6 +46,7 @@ func newTestClient(t *testing.T, opts ...Option) *Client {
 		for _, r := range gock.GetUnmatchedRequests() {
 			t.Errorf("unexpected request: %s %s", r.Method, r.URL)
 		}
+		gock.CleanUnmatchedRequest()
 	})
 	return c
 }

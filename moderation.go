@@ -1,5 +1,10 @@
 package chatadmin
 
+import (
+	"context"
+	"net/http"
+)
+
 // ruleKind tells the blacklist and whitelist apart: they share all code and
 // differ only in their path and the blacklist's exact-word flag.
 type ruleKind struct {
@@ -17,8 +22,199 @@ type rulesService struct {
 	kind ruleKind
 }
 
-// BlacklistService manages blacklisted words.
+// BlacklistService manages blacklisted words: messages whose text matches
+// an enabled rule are refused with CodeBlacklistedWord.
 type BlacklistService struct{ rulesService }
 
-// WhitelistService manages whitelisted link hosts.
+// WhitelistService manages whitelisted link hosts: messages linking
+// elsewhere are refused with CodeLinkNotWhitelisted.
 type WhitelistService struct{ rulesService }
+
+// Rule is a blacklist or whitelist record. Requests send patterns as
+// "regexs"; each rule holds one, as Regex.
+type Rule struct {
+	RuleID string `json:"ruleId"`
+	Regex  string `json:"regex"`
+	// IsMatchExactWord makes a blacklist rule match whole words only; it is
+	// always false on whitelist rules.
+	IsMatchExactWord bool      `json:"isMatchExactWord"`
+	IsEnabled        bool      `json:"isEnabled"`
+	IsDeleted        bool      `json:"isDeleted"`
+	CreatedAt        Timestamp `json:"createdAt"`
+	UpdatedAt        Timestamp `json:"updatedAt"`
+}
+
+// RuleListOptions selects the rules of a blacklist or whitelist query. The
+// zero value lists every rule.
+type RuleListOptions struct {
+	Regexs []string // only the rules with exactly these patterns
+}
+
+type ruleQuery struct {
+	Regexs []string `url:"regexs,brackets,omitempty"`
+}
+
+type ruleListResponse struct {
+	Results []Rule `json:"results"`
+}
+
+// ruleAddForm is the body of an add. IsMatchExactWord is a pointer so that
+// the blacklist sends false explicitly and the whitelist sends nothing.
+type ruleAddForm struct {
+	Regexs           []string `url:"regexs,brackets"`
+	IsMatchExactWord *bool    `url:"isMatchExactWord,omitempty"`
+}
+
+type ruleIDsForm struct {
+	RuleIDs []string `url:"ruleIds,brackets"`
+}
+
+// ruleUpdateForm is the body of an update. The spec names the new pattern
+// "ruleId" ("Word to be updated to" / "Url to be updated to"), so that is
+// what carries Regex on the wire.
+type ruleUpdateForm struct {
+	Regex            string `url:"ruleId,omitempty"`
+	IsMatchExactWord *bool  `url:"isMatchExactWord,omitempty"`
+}
+
+func (s *rulesService) list(ctx context.Context, opts *RuleListOptions, reqOpts []RequestOption) ([]Rule, error) {
+	var q ruleQuery
+	if opts != nil {
+		if len(opts.Regexs) > 0 {
+			if err := checkIDs("regexs", opts.Regexs, MaxRegexs); err != nil {
+				return nil, err
+			}
+		}
+		q.Regexs = opts.Regexs
+	}
+	var out ruleListResponse
+	ep := endpoint{method: http.MethodGet, route: s.kind.route, query: &q, class: safe}
+	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+		return nil, err
+	}
+	return out.Results, nil
+}
+
+// add is not retried once sent: a repeat would add every pattern twice.
+func (s *rulesService) add(ctx context.Context, regexs []string, exactWord bool, reqOpts []RequestOption) error {
+	if err := checkIDs("regexs", regexs, MaxRegexs); err != nil {
+		return err
+	}
+	form := ruleAddForm{Regexs: regexs}
+	if s.kind.exactWord {
+		form.IsMatchExactWord = &exactWord
+	}
+	ep := endpoint{method: http.MethodPost, route: s.kind.route, body: formBody{&form}, class: unsafe}
+	return s.client.call(ctx, &ep, nil, reqOpts...)
+}
+
+func (s *rulesService) delete(ctx context.Context, ruleIDs []string, reqOpts []RequestOption) error {
+	if err := checkIDs("ruleIds", ruleIDs, 0); err != nil {
+		return err
+	}
+	ep := endpoint{method: http.MethodDelete, route: s.kind.route, body: formBody{&ruleIDsForm{ruleIDs}}, class: safe}
+	return s.client.call(ctx, &ep, nil, reqOpts...)
+}
+
+func (s *rulesService) update(ctx context.Context, ruleID string, form *ruleUpdateForm, reqOpts []RequestOption) (*Rule, error) {
+	if err := checkRequired("ruleId", ruleID); err != nil {
+		return nil, err
+	}
+	if form.Regex == "" && form.IsMatchExactWord == nil {
+		if s.kind.exactWord {
+			return nil, invalid("ruleId", "nothing to update: set the new pattern (sent as the body's ruleId) or IsMatchExactWord")
+		}
+		return nil, invalid("ruleId", "the new pattern (sent as the body's ruleId) is required")
+	}
+	var out Rule
+	ep := endpoint{method: http.MethodPut, route: s.kind.route + "/:ruleId", params: []string{ruleID},
+		body: formBody{form}, class: safe}
+	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// List returns the blacklist's rules. The list is not paginated.
+//
+// API: GET /api/v2/blacklist/records (query)
+func (s *BlacklistService) List(ctx context.Context, opts *RuleListOptions, reqOpts ...RequestOption) ([]Rule, error) {
+	return s.list(ctx, opts, reqOpts)
+}
+
+// Add blacklists words: one rule per pattern in regexs (at most
+// MaxRegexs). With exactWord a rule matches whole words only, so "bad" does
+// not match "badminton". It is not retried once sent: if the connection
+// fails after sending, the error wraps ErrOutcomeUnknown; List shows what
+// was added.
+//
+// API: POST /api/v2/blacklist/records (form)
+func (s *BlacklistService) Add(ctx context.Context, regexs []string, exactWord bool, reqOpts ...RequestOption) error {
+	return s.add(ctx, regexs, exactWord, reqOpts)
+}
+
+// Delete removes blacklist rules by id.
+//
+// API: DELETE /api/v2/blacklist/records (form)
+func (s *BlacklistService) Delete(ctx context.Context, ruleIDs []string, reqOpts ...RequestOption) error {
+	return s.delete(ctx, ruleIDs, reqOpts)
+}
+
+// BlacklistUpdateRequest holds the changes to a blacklist rule; set at least
+// one field.
+type BlacklistUpdateRequest struct {
+	// Regex is the rule's new pattern; "" keeps it. The spec sends it in a
+	// body field named "ruleId" and describes it as "Word to be updated to".
+	Regex string
+	// IsMatchExactWord sets the exact-word flag; nil does not send it. The
+	// spec gives the field a default of false, so a server may reset the
+	// flag when an update omits it: set it to keep the flag for certain.
+	IsMatchExactWord *bool
+}
+
+// Update changes a blacklist rule's pattern or exact-word flag and returns
+// the rule. ruleID names the rule in the path; the spec's description of
+// that segment ("Word to be updated") suggests the current word may also
+// name it, but the SDK and the provider's docs use the rule id.
+//
+// API: PUT /api/v2/blacklist/records/:ruleId (form)
+func (s *BlacklistService) Update(ctx context.Context, ruleID string, req *BlacklistUpdateRequest, reqOpts ...RequestOption) (*Rule, error) {
+	var form ruleUpdateForm
+	if req != nil {
+		form = ruleUpdateForm{Regex: req.Regex, IsMatchExactWord: req.IsMatchExactWord}
+	}
+	return s.update(ctx, ruleID, &form, reqOpts)
+}
+
+// List returns the whitelist's rules. The list is not paginated.
+//
+// API: GET /api/v2/whitelist/records (query)
+func (s *WhitelistService) List(ctx context.Context, opts *RuleListOptions, reqOpts ...RequestOption) ([]Rule, error) {
+	return s.list(ctx, opts, reqOpts)
+}
+
+// Add whitelists link hosts: one rule per pattern in regexs (at most
+// MaxRegexs). It is not retried once sent: if the connection fails after
+// sending, the error wraps ErrOutcomeUnknown; List shows what was added.
+//
+// API: POST /api/v2/whitelist/records (form)
+func (s *WhitelistService) Add(ctx context.Context, regexs []string, reqOpts ...RequestOption) error {
+	return s.add(ctx, regexs, false, reqOpts)
+}
+
+// Delete removes whitelist rules by id.
+//
+// API: DELETE /api/v2/whitelist/records (form)
+func (s *WhitelistService) Delete(ctx context.Context, ruleIDs []string, reqOpts ...RequestOption) error {
+	return s.delete(ctx, ruleIDs, reqOpts)
+}
+
+// Update replaces a whitelist rule's pattern with regex and returns the
+// rule. The spec sends the new pattern in a body field named "ruleId" ("Url
+// to be updated to"); ruleID names the rule in the path, as for
+// BlacklistService.Update.
+//
+// API: PUT /api/v2/whitelist/records/:ruleId (form)
+func (s *WhitelistService) Update(ctx context.Context, ruleID, regex string, reqOpts ...RequestOption) (*Rule, error) {
+	return s.update(ctx, ruleID, &ruleUpdateForm{Regex: regex}, reqOpts)
+}

@@ -46,9 +46,11 @@ type fetchPage[T any] func(ctx context.Context) (page *Page[T], more bool, err e
 
 // pages yields the pages of a sweep lazily: nothing is fetched until the
 // loop asks for it, and nothing more once the loop breaks, a fetch fails
-// (the error is yielded once) or ctx ends.
-func pages[T any](ctx context.Context, fetch fetchPage[T]) iter.Seq2[*Page[T], error] {
+// (the error is yielded once) or ctx ends. start makes a fresh cursor for
+// each range over the result, so the sequence can be iterated again.
+func pages[T any](ctx context.Context, start func() fetchPage[T]) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
+		fetch := start()
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
@@ -84,20 +86,24 @@ func items[T any](seq iter.Seq2[*Page[T], error]) iter.Seq2[T, error] {
 	}
 }
 
-// tokenSweep is the fetchPage of lists paged by an opaque token: list fetches
-// the page at token, and the sweep follows Next until it is empty.
-func tokenSweep[T any](token string, list func(ctx context.Context, token string) (*Page[T], error)) fetchPage[T] {
-	return func(ctx context.Context) (*Page[T], bool, error) {
-		page, err := list(ctx, token)
-		if err != nil {
-			return nil, false, err
+// tokenSweep starts sweeps of a list paged by an opaque token: list fetches
+// the page at token, and each sweep follows Next from first until it is
+// empty.
+func tokenSweep[T any](first string, list func(ctx context.Context, token string) (*Page[T], error)) func() fetchPage[T] {
+	return func() fetchPage[T] {
+		token := first
+		return func(ctx context.Context) (*Page[T], bool, error) {
+			page, err := list(ctx, token)
+			if err != nil {
+				return nil, false, err
+			}
+			if page.Next != "" && page.Next == token {
+				// A server that hands back the token it was given would
+				// otherwise keep the loop fetching the same page forever.
+				return nil, false, fmt.Errorf("%w: the server returned the same page token twice", ErrUnexpectedResponse)
+			}
+			token = page.Next
+			return page, page.Next != "", nil
 		}
-		if page.Next != "" && page.Next == token {
-			// A server that hands back the token it was given would
-			// otherwise keep the loop fetching the same page forever.
-			return nil, false, fmt.Errorf("%w: the server returned the same page token twice", ErrUnexpectedResponse)
-		}
-		token = page.Next
-		return page, page.Next != "", nil
 	}
 }

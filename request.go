@@ -40,6 +40,7 @@ type endpoint struct {
 	query  any      // go-querystring-tagged struct for the query string, or nil
 	body   requestBody
 	class  retryClass
+	accept string // the Accept header; "" means application/json
 }
 
 // requestBody turns a request's body value into bytes or a stream.
@@ -165,7 +166,11 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 	}
 	h.Set("Authorization", c.creds.authHeader)
 	h.Set("User-Agent", c.userAgent)
-	h.Set("Accept", "application/json")
+	if ep.accept != "" {
+		h.Set("Accept", ep.accept)
+	} else {
+		h.Set("Accept", "application/json")
+	}
 	if pl.contentType != "" {
 		h.Set("Content-Type", pl.contentType)
 	} else {

@@ -1,4 +1,71 @@
 package chatadmin
 
-// RolesService calls the Roles API.
+import (
+	"context"
+	"net/http"
+)
+
+// RolesService calls the Role API. The spec calls roles and permissions a
+// work in progress: there are no predefined permissions to assign yet.
 type RolesService struct{ service }
+
+// Role is a named set of permissions that users hold through their roles.
+type Role struct {
+	// Name is the role's id, the name users' roles refer to; the API calls
+	// it "publicId".
+	Name        string   `json:"publicId"`
+	Permissions []string `json:"permissions,omitempty"`
+}
+
+// RoleListOptions selects the roles of a query. The zero value lists every
+// role.
+type RoleListOptions struct {
+	Filter string // only roles matching this name
+}
+
+type roleQuery struct {
+	Filter string `url:"filter,omitempty"`
+}
+
+// roleListResponse ignores the network's moderation settings that the
+// server sends alongside the roles (under the misspelled key
+// "moderatonSettings"): they are undocumented and unrelated to roles.
+type roleListResponse struct {
+	Roles []Role `json:"roles"`
+}
+
+// List returns the network's roles. The list is not paginated.
+//
+// API: GET /api/v2/roles (query)
+func (s *RolesService) List(ctx context.Context, opts *RoleListOptions, reqOpts ...RequestOption) ([]Role, error) {
+	var q roleQuery
+	if opts != nil {
+		q.Filter = opts.Filter
+	}
+	var out roleListResponse
+	ep := endpoint{method: http.MethodGet, route: "/api/v2/roles", query: &q, class: safe}
+	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+		return nil, err
+	}
+	return out.Roles, nil
+}
+
+type roleAddForm struct {
+	Names       []string `url:"publicIds,brackets"`
+	Permissions []string `url:"permissions,brackets"`
+}
+
+// Add creates roles, each named by one of names and holding permissions.
+// It is a PUT, safe to repeat.
+//
+// API: PUT /api/v2/roles (form)
+func (s *RolesService) Add(ctx context.Context, names, permissions []string, reqOpts ...RequestOption) error {
+	if err := checkIDs("publicIds", names, 0); err != nil {
+		return err
+	}
+	if err := checkIDs("permissions", permissions, 0); err != nil {
+		return err
+	}
+	ep := endpoint{method: http.MethodPut, route: "/api/v2/roles", body: formBody{&roleAddForm{names, permissions}}, class: safe}
+	return s.client.call(ctx, &ep, nil, reqOpts...)
+}

@@ -8,27 +8,28 @@ import (
 // Server limits worth checking before sending: a request over them would be
 // refused anyway, after a round trip and without saying which field.
 const (
-	MaxTags          = 10        // tags on a channel or message
-	MaxUserIDs       = 100       // userIds in one ban, unban or mute call
-	MaxTextLength    = 20000     // characters of a text message
-	MaxCustomData    = 100 << 10 // bytes of a custom message's data
-	MaxUploadSize    = 1 << 30   // bytes of an image or file upload
-	MaxMetadataBytes = 5000      // bytes of a user's metadata
-	MaxRegexs        = 10000     // regexs in one blacklist/whitelist call
-	MaxPageLimit     = 100       // items in one page
+	MaxTags          = 10      // tags on a channel or message
+	MaxUserIDs       = 100     // userIds in one ban, unban or mute call
+	MaxTextLength    = 20000   // characters of a text message
+	MaxCustomData    = 100000  // bytes of a custom message's data ("100 KB")
+	MaxUploadSize    = 1 << 30 // bytes of an image or file upload
+	MaxMetadataBytes = 5000    // bytes of a user's metadata
+	MaxRegexs        = 10000   // regexs in one blacklist/whitelist call
+	MaxPageLimit     = 100     // items in one page
 )
 
-// checkIDs validates a list of ids sent under field.
+// checkIDs validates a non-empty list (ids, regexs, permissions) sent
+// under field: at least one entry, at most max (0: no maximum), none empty.
 func checkIDs(field string, ids []string, max int) error {
 	if len(ids) == 0 {
-		return invalid(field, "at least one id is required")
+		return invalid(field, "at least one entry is required")
 	}
 	if max > 0 && len(ids) > max {
-		return invalid(field, "at most %d ids per call, got %d", max, len(ids))
+		return invalid(field, "at most %d entries per call, got %d", max, len(ids))
 	}
 	for i, id := range ids {
 		if id == "" {
-			return invalid(field, "id #%d is empty", i)
+			return invalid(field, "entry #%d is empty", i)
 		}
 	}
 	return nil

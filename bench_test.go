@@ -1,0 +1,202 @@
+package chatadmin
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The benchmarks pair each SDK call with a hand-written net/http call that
+// sends the same bytes to the same loopback server over the same transport
+// settings and decodes into the same types: the floor the SDK is measured
+// against. Run them with:
+//
+//	go test -run '^$' -bench . -benchmem -count 6 .
+
+// benchServer answers every request with body after reading the request.
+func benchServer(b *testing.B, body []byte) *httptest.Server {
+	b.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		_, _ = w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func benchClient(b *testing.B, srv *httptest.Server) *Client {
+	b.Helper()
+	c, err := NewClient(testToken, WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(c.http.HTTPClient.CloseIdleConnections)
+	return c
+}
+
+// rawClient is what a careful hand-written integration would use: the same
+// transport settings as the SDK's default.
+func rawClient(b *testing.B) *http.Client {
+	hc := &http.Client{Transport: defaultTransport()}
+	b.Cleanup(hc.CloseIdleConnections)
+	return hc
+}
+
+// rawCall sends one request and decodes a 2xx JSON body into out (nil:
+// discard it), as a hand-written client would.
+func rawCall(hc *http.Client, method, url, contentType string, body []byte, out any) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, url, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("User-Agent", "raw/1")
+	req.Header.Set("Accept", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	if out == nil {
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+func channelJSON(i int) map[string]any {
+	ts := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
+	return map[string]any{
+		"channel": map[string]any{
+			"channelId": fmt.Sprintf("channel-%03d", i), "type": "standard", "displayName": fmt.Sprintf("Channel %d", i),
+			"metadata": map[string]any{"topic": "general", "owner": "ops"}, "tags": []string{"public", "en"},
+			"isDistinct": false, "isMuted": false, "muteTimeout": ts, "isRateLimited": false, "rateLimit": 0,
+			"rateLimitWindow": 0, "memberCount": 12, "messageCount": 340, "messageAutoDeleteEnabled": false,
+			"autoDeleteMessageByFlagLimit": 0, "lastActivity": ts, "createdAt": ts, "updatedAt": ts,
+		},
+		"channelUser": map[string]any{
+			"userId": "admin", "channelId": fmt.Sprintf("channel-%03d", i), "membership": "member", "isBanned": false,
+			"roles": []string{"moderator"}, "readToSegment": 40, "isMuted": false, "muteTimeout": ts,
+			"lastActivity": ts, "createdAt": ts, "updatedAt": ts,
+		},
+	}
+}
+
+func channelsPage(n int) []byte {
+	results := make([]any, n)
+	for i := range results {
+		results[i] = channelJSON(i)
+	}
+	body, _ := json.Marshal(map[string]any{"results": results, "paging": map[string]any{"next": "eyJza2lwIjoxMDB9"}})
+	return body
+}
+
+func BenchmarkQueryChannels100(b *testing.B) {
+	body := channelsPage(100)
+	srv := benchServer(b, body)
+	b.Run("sdk", func(b *testing.B) {
+		c := benchClient(b, srv)
+		opts := &ChannelListOptions{Limit: 100}
+		b.ReportAllocs()
+		for b.Loop() {
+			page, err := c.Channels.List(context.Background(), opts)
+			if err != nil || len(page.Items) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		hc := rawClient(b)
+		form := []byte("options%5Blimit%5D=100")
+		b.ReportAllocs()
+		for b.Loop() {
+			var out channelListResponse
+			if err := rawCall(hc, "POST", srv.URL+"/api/v2/channels", contentTypeForm, form, &out); err != nil || len(out.Results) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func benchUserIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("user-%04d", i)
+	}
+	return ids
+}
+
+func BenchmarkBanUsers100(b *testing.B) {
+	srv := benchServer(b, []byte("OK"))
+	ids := benchUserIDs(100)
+	b.Run("sdk", func(b *testing.B) {
+		c := benchClient(b, srv)
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := c.Channels.BanUsers(context.Background(), "lobby", ids); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		hc := rawClient(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			// A hand-written client builds the form per call too.
+			var sb strings.Builder
+			for i, id := range ids {
+				if i > 0 {
+					sb.WriteByte('&')
+				}
+				sb.WriteString("userIds%5B%5D=")
+				sb.WriteString(id)
+			}
+			if err := rawCall(hc, "POST", srv.URL+"/api/v2/channel/lobby/users/ban", contentTypeForm, []byte(sb.String()), nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkDecodeChannels100(b *testing.B) {
+	body := channelsPage(100)
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var out channelListResponse
+			if apiErr, err := decodeSuccess(body, &out); err != nil || apiErr != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var out channelListResponse
+			if err := json.Unmarshal(body, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

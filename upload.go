@@ -1,0 +1,311 @@
+package chatadmin
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// UploadFile is a file to upload with CreateImage or CreateFile. Make one
+// with FileFromPath, FileFromReaderAt, FileFromFunc or FileFromReader.
+//
+// The file is streamed: it is never held in memory, whatever its size.
+// Except for FileFromReader, it is read anew for each attempt, so a call
+// that is retried (on 429, or on 5xx with WithRetrySafe) sends it whole
+// again.
+type UploadFile struct {
+	// Name is the file name sent with the file. The default is the
+	// path's base name, or the name given to the constructor, or "file".
+	Name string
+	// ContentType is the part's Content-Type, e.g. "image/png". The
+	// default comes from Name's extension, or else from the first 512
+	// bytes (http.DetectContentType).
+	ContentType string
+
+	path     string
+	size     int64 // -1 when unknown
+	open     func() (io.ReadCloser, error)
+	reader   io.Reader   // FileFromReader's one-shot source
+	consumed atomic.Bool // the one-shot source was handed to a call
+}
+
+// FileFromPath uploads the file at path. It is opened (and its size taken)
+// when the call is made, and reopened for each attempt.
+func FileFromPath(path string) *UploadFile {
+	return &UploadFile{path: path, size: -1}
+}
+
+// FileFromReaderAt uploads size bytes of r, read through a new
+// io.SectionReader for each attempt (an *os.File, a *bytes.Reader or any
+// other io.ReaderAt). name is the file name sent with it.
+func FileFromReaderAt(r io.ReaderAt, size int64, name string) *UploadFile {
+	return &UploadFile{Name: name, size: size, open: func() (io.ReadCloser, error) {
+		return io.NopCloser(io.NewSectionReader(r, 0, size)), nil
+	}}
+}
+
+// FileFromFunc uploads what open returns, calling it for each attempt and
+// closing what it returned after the attempt. size is the number of bytes
+// open's reader yields, or -1 when unknown (the body is then sent chunked,
+// without a Content-Length). name is the file name sent with it.
+func FileFromFunc(open func() (io.ReadCloser, error), size int64, name string) *UploadFile {
+	return &UploadFile{Name: name, size: size, open: open}
+}
+
+// FileFromReader uploads what r yields, in one pass: it cannot be read
+// again, so the call is never retried, not even on 429 or with
+// WithRetrySafe, and the UploadFile can be given to one call only. The body
+// is sent chunked. r is not closed. Prefer the other constructors when the
+// data can be read twice.
+func FileFromReader(r io.Reader, name string) *UploadFile {
+	return &UploadFile{Name: name, size: -1, reader: r}
+}
+
+// sniffLen is how much http.DetectContentType looks at.
+const sniffLen = 512
+
+// uploadSource is an UploadFile resolved for one call: name, type and size
+// settled, and a way to open it for each attempt.
+type uploadSource struct {
+	name, contentType string
+	size              int64 // -1 when unknown
+	open              func() (io.ReadCloser, error)
+	oneShot           bool
+}
+
+// resolve settles the file's name, content type and size for a call. It
+// reads at most the first 512 bytes (to sniff the type), without using up
+// the file.
+func (f *UploadFile) resolve() (*uploadSource, error) {
+	src := &uploadSource{name: f.Name, contentType: f.ContentType, size: f.size, open: f.open}
+	if f.path != "" {
+		fi, err := os.Stat(f.path)
+		if err != nil {
+			return nil, fmt.Errorf("chatadmin: file: %w", err)
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, invalid("file", "%s is not a regular file", f.path)
+		}
+		src.size = fi.Size()
+		if src.name == "" {
+			src.name = filepath.Base(f.path)
+		}
+		path := f.path
+		src.open = func() (io.ReadCloser, error) { return os.Open(path) }
+	}
+	if src.size < -1 {
+		return nil, invalid("file", "size %d is negative", src.size)
+	}
+	if src.size > MaxUploadSize {
+		return nil, invalid("file", "is %d bytes, over the limit of %d", src.size, MaxUploadSize)
+	}
+	if src.name == "" {
+		src.name = "file"
+	}
+	if src.contentType == "" {
+		src.contentType = mime.TypeByExtension(filepath.Ext(src.name))
+	}
+	if f.reader != nil {
+		if f.consumed.Swap(true) {
+			return nil, invalid("file", "a FileFromReader file can be uploaded only once")
+		}
+		return src.oneShotFrom(f.reader)
+	}
+	if src.open == nil {
+		return nil, invalid("file", "has no content: make it with FileFromPath, FileFromReaderAt, FileFromFunc or FileFromReader")
+	}
+	if src.contentType == "" {
+		// Open once just to sniff: the attempts open it again from the
+		// start.
+		rc, err := src.open()
+		if err != nil {
+			return nil, fmt.Errorf("chatadmin: file: %w", err)
+		}
+		head := make([]byte, sniffLen)
+		n, err := io.ReadFull(rc, head)
+		rc.Close()
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return nil, fmt.Errorf("chatadmin: file: %w", err)
+		}
+		src.contentType = http.DetectContentType(head[:n])
+	}
+	return src, nil
+}
+
+// errOneShotReplay stops a second read of a one-shot file, which could only
+// send a truncated body (net/http replays a body to follow a 307 or 308).
+var errOneShotReplay = errors.New("chatadmin: file: a FileFromReader file cannot be sent twice")
+
+// oneShotFrom makes src read r once. Sniffing peeks through a buffer, so
+// the peeked bytes are still sent.
+func (src *uploadSource) oneShotFrom(r io.Reader) (*uploadSource, error) {
+	if src.contentType == "" {
+		br := bufio.NewReaderSize(r, sniffLen)
+		head, err := br.Peek(sniffLen)
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("chatadmin: file: %w", err)
+		}
+		src.contentType = http.DetectContentType(head)
+		r = br
+	}
+	var opened atomic.Bool
+	src.open = func() (io.ReadCloser, error) {
+		if opened.Swap(true) {
+			return nil, errOneShotReplay
+		}
+		return io.NopCloser(r), nil
+	}
+	src.oneShot = true
+	return src, nil
+}
+
+// multipartBody is a multipart/form-data body: text fields from a
+// go-querystring-tagged struct (the same tags as formBody, so arrays are
+// "tags[]" parts), then the file as a part named "file".
+type multipartBody struct {
+	fields any
+	file   *UploadFile
+}
+
+// encode writes everything but the file's bytes once: the fields and the
+// file part's header (the preamble), and the closing boundary (the
+// trailer). Each attempt then streams preamble, file and trailer through an
+// io.MultiReader. This is the "pipe built per attempt" of the design
+// without a pipe: nothing is buffered, and there is no writer goroutine to
+// leak when an attempt is abandoned. go-retryablehttp gets the stream as a
+// ReaderFunc, the only body kind it neither buffers whole nor rewinds
+// in place.
+func (m multipartBody) encode() (payload, error) {
+	src, err := m.file.resolve()
+	if err != nil {
+		return payload{}, err
+	}
+	vals, err := encodeValues(m.fields)
+	if err != nil {
+		return payload{}, err
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf) // a random boundary, the same for every attempt
+	for _, k := range slices.Sorted(maps.Keys(vals)) {
+		for _, v := range vals[k] {
+			if err := mw.WriteField(k, v); err != nil {
+				return payload{}, err
+			}
+		}
+	}
+	h := make(textproto.MIMEHeader)
+	h.Set("Content-Disposition", multipart.FileContentDisposition("file", src.name))
+	h.Set("Content-Type", src.contentType)
+	if _, err := mw.CreatePart(h); err != nil {
+		return payload{}, err
+	}
+	pre := bytes.Clone(buf.Bytes())
+	buf.Reset()
+	if err := mw.Close(); err != nil {
+		return payload{}, err
+	}
+	trailer := buf.Bytes()
+
+	// The pipeline sets the request's Content-Length from length, so the
+	// stream needs no Len method; -1 sends it chunked.
+	length := int64(-1)
+	if src.size >= 0 {
+		length = int64(len(pre)) + src.size + int64(len(trailer))
+	}
+	open := func() (io.Reader, error) {
+		file := &lazyFile{src: src}
+		return &multipartStream{io.MultiReader(bytes.NewReader(pre), file, bytes.NewReader(trailer)), file}, nil
+	}
+	return payload{contentType: mw.FormDataContentType(), open: open, length: length, oneShot: src.oneShot}, nil
+}
+
+// multipartStream is one attempt's body. Closing it closes the file.
+type multipartStream struct {
+	io.Reader
+	file *lazyFile
+}
+
+func (s *multipartStream) Close() error { return s.file.Close() }
+
+// lazyFile opens its source on the first Read. go-retryablehttp calls the
+// body function once before the first attempt only to probe it, and closes
+// what it gets: opening lazily keeps that probe from opening the file (or,
+// for a one-shot file, from claiming its only read).
+type lazyFile struct {
+	src *uploadSource
+
+	mu     sync.Mutex // guards rc, err and closed: net/http may Close while another goroutine reads
+	rc     io.ReadCloser
+	err    error
+	closed bool
+
+	n int64 // bytes read so far; only the reading goroutine touches it
+}
+
+func (l *lazyFile) reader() (io.ReadCloser, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case l.closed:
+		return nil, os.ErrClosed
+	case l.rc == nil && l.err == nil:
+		l.rc, l.err = l.src.open()
+		if l.err != nil {
+			l.err = fmt.Errorf("chatadmin: file: %w", l.err)
+		}
+	}
+	return l.rc, l.err
+}
+
+// Read reads the file and checks it against its size: a file that grew or
+// shrank since it was measured would otherwise send a body that does not
+// match its Content-Length, and an unmeasured one must still stay within
+// MaxUploadSize.
+func (l *lazyFile) Read(p []byte) (int, error) {
+	rc, err := l.reader()
+	if err != nil {
+		return 0, err
+	}
+	limit := l.src.size
+	if limit < 0 {
+		limit = MaxUploadSize
+	}
+	if l.n >= limit {
+		// Anything more than the limit is an error, so look for one byte.
+		p = p[:min(len(p), 1)]
+	}
+	n, err := rc.Read(p)
+	l.n += int64(n)
+	switch {
+	case l.n > limit && l.src.size >= 0:
+		return 0, fmt.Errorf("chatadmin: file: longer than its size of %d bytes", l.src.size)
+	case l.n > limit:
+		return 0, invalid("file", "is over the limit of %d bytes", MaxUploadSize)
+	case err == io.EOF && l.src.size >= 0 && l.n < l.src.size:
+		return n, fmt.Errorf("chatadmin: file: ended after %d of its %d bytes", l.n, l.src.size)
+	}
+	return n, err
+}
+
+func (l *lazyFile) Close() error {
+	l.mu.Lock()
+	rc := l.rc
+	l.closed = true
+	l.mu.Unlock()
+	if rc != nil {
+		return rc.Close()
+	}
+	return nil
+}
