@@ -28,15 +28,6 @@ type call struct {
 	now   time.Time
 }
 
-// params returns where the route's parameters live: the query string for
-// GET routes, the body otherwise.
-func (c *call) params() map[string]any {
-	if c.route.kind == bodyQuery {
-		return c.query
-	}
-	return c.body
-}
-
 // uploadFile is the "file" part of a multipart upload.
 type uploadFile struct {
 	name        string
