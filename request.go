@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -231,6 +232,10 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 	if n > c.maxResponseBytes {
 		return fmt.Errorf("%w: %s %s: response larger than %d bytes", ErrUnexpectedResponse, ep.method, ep.route, c.maxResponseBytes)
 	}
+	if out != nil && !jsonContentType(resp.Header.Get("Content-Type")) {
+		return fmt.Errorf("%w: %s %s: %d with Content-Type %q where JSON was expected", ErrUnexpectedResponse,
+			ep.method, ep.route, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 	apiErr, err := decodeSuccess(buf.Bytes(), out)
 	if apiErr != nil {
 		c.fillAPIError(apiErr, ep, st, resp, buf.Bytes())
@@ -241,6 +246,21 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 			resp.StatusCode, resp.Header.Get("Content-Type"), err)
 	}
 	return nil
+}
+
+// jsonContentType accepts the types a JSON body arrives with: JSON itself,
+// text/plain (some servers label everything so) or no type at all. Anything
+// else on a data endpoint (an HTML page from a captive portal or a proxy)
+// is not the API talking.
+func jsonContentType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || mt == "text/plain" || strings.HasSuffix(mt, "+json") || mt == "text/json"
 }
 
 // apiError builds the *APIError of a non-2xx response, reading at most
