@@ -55,8 +55,10 @@ type ChannelUser struct {
 	UpdatedAt     Timestamp `json:"updatedAt"`
 }
 
-// ChannelResult is a channel with the admin's (or the filtered user's)
-// membership in it, as query and create return them.
+// ChannelResult is a channel with the membership the server pairs with it,
+// as query and create return them: the admin's own membership (the docs do
+// not say whether a query filtered by UserID pairs that user's instead; the
+// emulator always pairs the admin's).
 type ChannelResult struct {
 	Channel     *Channel     `json:"channel"`
 	ChannelUser *ChannelUser `json:"channelUser"`

@@ -537,9 +537,6 @@ func (s *MessagesService) GetImage(ctx context.Context, messageID string, size I
 	if err := checkRequired("size", string(size)); err != nil {
 		return nil, err
 	}
-	if err := checkRequired("size", string(size)); err != nil {
-		return nil, err
-	}
 	if err := checkEnum("size", string(size), string(ImageSizeSmall), string(ImageSizeMedium),
 		string(ImageSizeLarge), string(ImageSizeFull)); err != nil {
 		return nil, err
