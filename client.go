@@ -143,6 +143,11 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 // BaseURL returns the API root the client sends requests to.
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
+// CloseIdleConnections closes the client's idle keep-alive connections. A
+// Client needs no closing; call it when a program or test is done with it
+// and wants its connections (and their goroutines) gone at once.
+func (c *Client) CloseIdleConnections() { c.http.HTTPClient.CloseIdleConnections() }
+
 // String describes the client without its token.
 func (c Client) String() string {
 	return "chatadmin.Client{baseURL: " + c.baseURL.String() + ", token: " + redacted + "}"

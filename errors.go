@@ -181,7 +181,10 @@ func (e *APIError) Error() string {
 }
 
 // Is reports whether target is the sentinel of this error's family: by body
-// code first, then by HTTP status. A 5xx always matches ErrServer too.
+// code first, then by HTTP status. A 5xx always matches ErrServer too. Codes
+// that belong to no family (CodeNotBanned, CodeExemptFromBan,
+// CodeTooManyMembers, CodeLastModerator, CodeLastMember…) match by their
+// HTTP status; compare Code to tell them apart.
 func (e *APIError) Is(target error) bool {
 	if _, ok := target.(*sentinel); !ok {
 		return false
