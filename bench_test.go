@@ -16,9 +16,10 @@ import (
 // The benchmarks pair each SDK call with a hand-written net/http call that
 // sends the same bytes to the same loopback server over the same transport
 // settings and decodes into the same types: the floor the SDK is measured
-// against. Run them with:
+// against (TestBenchmarkPairsSendTheSameRequest checks the bytes). Run
+// them with (BENCHMARKS.md):
 //
-//	go test -run '^$' -bench . -benchmem -count 6 .
+//	go test -run '^$' -bench 'Query|Ban|Create|Decode' -benchmem -count 6 .
 
 // benchServer answers every request with body after reading the request.
 func benchServer(b *testing.B, body []byte) *httptest.Server {
@@ -63,7 +64,7 @@ func rawCall(hc *http.Client, method, url, contentType string, body []byte, out 
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+testToken)
-	req.Header.Set("User-Agent", "raw/1")
+	req.Header.Set("User-Agent", "chatadmin-go/"+Version)
 	req.Header.Set("Accept", "application/json")
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -113,7 +114,7 @@ func channelsPage(n int) []byte {
 func BenchmarkQueryChannels100(b *testing.B) {
 	body := channelsPage(100)
 	srv := benchServer(b, body)
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("client=sdk", func(b *testing.B) {
 		c := benchClient(b, srv)
 		opts := &ChannelListOptions{Limit: 100}
 		b.ReportAllocs()
@@ -124,7 +125,7 @@ func BenchmarkQueryChannels100(b *testing.B) {
 			}
 		}
 	})
-	b.Run("raw", func(b *testing.B) {
+	b.Run("client=raw", func(b *testing.B) {
 		hc := rawClient(b)
 		form := []byte("options%5Blimit%5D=100")
 		b.ReportAllocs()
@@ -145,10 +146,24 @@ func benchUserIDs(n int) []string {
 	return ids
 }
 
+// rawBanForm is how a careful hand-written client builds userIds[]=…:
+// straight into one buffer (the ids need no escaping).
+func rawBanForm(ids []string) []byte {
+	var sb strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			sb.WriteByte('&')
+		}
+		sb.WriteString("userIds%5B%5D=")
+		sb.WriteString(id)
+	}
+	return []byte(sb.String())
+}
+
 func BenchmarkBanUsers100(b *testing.B) {
 	srv := benchServer(b, []byte("OK"))
 	ids := benchUserIDs(100)
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("client=sdk", func(b *testing.B) {
 		c := benchClient(b, srv)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -157,20 +172,12 @@ func BenchmarkBanUsers100(b *testing.B) {
 			}
 		}
 	})
-	b.Run("raw", func(b *testing.B) {
+	b.Run("client=raw", func(b *testing.B) {
 		hc := rawClient(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			// A hand-written client builds the form per call too.
-			var sb strings.Builder
-			for i, id := range ids {
-				if i > 0 {
-					sb.WriteByte('&')
-				}
-				sb.WriteString("userIds%5B%5D=")
-				sb.WriteString(id)
-			}
-			if err := rawCall(hc, "POST", srv.URL+"/api/v2/channel/lobby/users/ban", contentTypeForm, []byte(sb.String()), nil); err != nil {
+			if err := rawCall(hc, "POST", srv.URL+"/api/v2/channel/lobby/users/ban", contentTypeForm, rawBanForm(ids), nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -179,7 +186,7 @@ func BenchmarkBanUsers100(b *testing.B) {
 
 func BenchmarkDecodeChannels100(b *testing.B) {
 	body := channelsPage(100)
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("client=sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
@@ -189,7 +196,7 @@ func BenchmarkDecodeChannels100(b *testing.B) {
 			}
 		}
 	})
-	b.Run("raw", func(b *testing.B) {
+	b.Run("client=raw", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
@@ -199,4 +206,133 @@ func BenchmarkDecodeChannels100(b *testing.B) {
 			}
 		}
 	})
+}
+
+// messageJSON is a text message as the server lists it.
+func messageJSON(i int) map[string]any {
+	ts := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
+	return map[string]any{
+		"messageId": fmt.Sprintf("m%04d", i), "channelId": "lobby", "userId": fmt.Sprintf("user-%02d", i%10),
+		"type": "text", "data": map[string]any{"text": fmt.Sprintf("message number %d, with some words in it", i)},
+		"tags": []string{"news"}, "parentId": nil, "childrenNumber": 0, "channelSegment": i + 1,
+		"isDeleted": false, "flagCount": 0, "reactions": map[string]int{"like": 2}, "reactionsCount": 2,
+		"createdAt": ts, "updatedAt": ts, "editedAt": ts,
+	}
+}
+
+func userJSON(i int) map[string]any {
+	ts := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
+	return map[string]any{
+		"userId": fmt.Sprintf("user-%02d", i), "displayName": fmt.Sprintf("User %d", i), "roles": []string{"member"},
+		"metadata": map[string]any{"team": "red"}, "flagCount": 0, "createdAt": ts, "updatedAt": ts,
+	}
+}
+
+// messagesPage is a wrapped message query (or create) response with n
+// messages from min(n, 10) users.
+func messagesPage(n int) []byte {
+	msgs := make([]any, n)
+	for i := range msgs {
+		msgs[i] = messageJSON(i)
+	}
+	users := make([]any, min(n, 10))
+	for i := range users {
+		users[i] = userJSON(i)
+	}
+	body, _ := json.Marshal(map[string]any{"status": "success", "data": map[string]any{
+		"messages": msgs, "users": users, "paging": map[string]any{"next": "eyJhZnRlciI6MTAwfQ=="}}})
+	return body
+}
+
+// wrappedMessages is how a hand-written client decodes a wrapped message
+// response.
+type wrappedMessages struct {
+	Status string           `json:"status"`
+	Data   messagesResponse `json:"data"`
+}
+
+func BenchmarkCreateTextMessage(b *testing.B) {
+	srv := benchServer(b, messagesPage(1))
+	b.Run("client=sdk", func(b *testing.B) {
+		c := benchClient(b, srv)
+		req := &MessageCreateRequest{Text: "hello, world"}
+		b.ReportAllocs()
+		for b.Loop() {
+			m, err := c.Messages.Create(context.Background(), "lobby", req)
+			if err != nil || m.MessageID == "" {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("client=raw", func(b *testing.B) {
+		hc := rawClient(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			// A hand-written client marshals its request struct per call.
+			body, err := json.Marshal(rawCreateMessage{ChannelID: "lobby", Type: "text", Data: rawText{Text: "hello, world"}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out wrappedMessages
+			if err := rawCall(hc, "POST", srv.URL+"/api/v2/message", contentTypeJSON, body, &out); err != nil || len(out.Data.Messages) != 1 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// rawCreateMessage is a hand-written client's create body: the same bytes
+// as the SDK's.
+type rawCreateMessage struct {
+	ChannelID string  `json:"channelId"`
+	Type      string  `json:"type"`
+	Data      rawText `json:"data"`
+}
+
+type rawText struct {
+	Text string `json:"text"`
+}
+
+func BenchmarkDecodeMessages100(b *testing.B) {
+	body := messagesPage(100)
+	b.Run("client=sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var out messagesResponse
+			if apiErr, err := decodeSuccess(body, &out); err != nil || apiErr != nil || len(out.Messages) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("client=raw", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var out wrappedMessages
+			if err := json.Unmarshal(body, &out); err != nil || len(out.Data.Messages) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkScanEnvelope is the one step of decoding the SDK adds to a plain
+// json.Unmarshal: the scan of the top-level keys that tells a wrapped body
+// from a flat one without decoding it twice.
+func BenchmarkScanEnvelope(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		body []byte
+	}{{"body=channels100", channelsPage(100)}, {"body=messages100", messagesPage(100)}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(tc.body)))
+			for b.Loop() {
+				if _, err := scanEnvelope(tc.body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -1,23 +1,60 @@
 package chatadmin
 
 import (
-	"bytes"
+	"io"
 	"sync"
 )
 
-// bufferPool recycles response buffers: most calls read a few KiB, and
-// allocating a fresh buffer per call shows up in allocation profiles.
-var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bufferPool recycles response buffers: most calls read a few KiB to a few
+// hundred KiB, and a fresh buffer per call (grown by doubling) was most of
+// the bytes allocated by a call.
+var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // maxPooledBuffer keeps a rare huge response from pinning its memory.
 const maxPooledBuffer = 4 << 20
 
-func getBuffer() *bytes.Buffer { return bufferPool.Get().(*bytes.Buffer) }
+func getBuffer() *[]byte { return bufferPool.Get().(*[]byte) }
 
-func putBuffer(b *bytes.Buffer) {
-	if b.Cap() > maxPooledBuffer {
+func putBuffer(b *[]byte) {
+	if cap(*b) > maxPooledBuffer {
 		return
 	}
-	b.Reset()
+	*b = (*b)[:0]
 	bufferPool.Put(b)
+}
+
+// readLimited appends r's bytes to dst until EOF or until it holds more than
+// limit bytes (the caller tells the two apart by the length). length, the
+// response's Content-Length or -1, sizes the buffer once so that a large
+// body is not copied through successively doubled buffers. It is
+// io.ReadAll with a limit, without the io.LimitedReader that io.ReadAll
+// would need (and allocate) per call.
+func readLimited(dst []byte, r io.Reader, limit, length int64) ([]byte, error) {
+	if length > 0 && length <= limit && int64(cap(dst)-len(dst)) <= length {
+		// One byte more than announced, so that reaching EOF does not
+		// grow the buffer.
+		grown := make([]byte, len(dst), int64(len(dst))+length+1)
+		copy(grown, dst)
+		dst = grown
+	}
+	for {
+		if int64(len(dst)) > limit {
+			return dst, nil
+		}
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)]
+		}
+		room := dst[len(dst):cap(dst)]
+		if over := int64(len(dst)) + int64(len(room)) - (limit + 1); over > 0 {
+			room = room[:int64(len(room))-over]
+		}
+		n, err := r.Read(room)
+		dst = dst[:len(dst)+n]
+		if err == io.EOF {
+			return dst, nil
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
 }

@@ -155,6 +155,7 @@ func (s *ChannelsService) List(ctx context.Context, opts *ChannelListOptions, re
 
 // Pages iterates over the pages of a channel query, starting at opts.Token
 // when it is set. Each page's Next token can be saved to resume later.
+// WithReadAhead fetches the next page while the loop works on this one.
 func (s *ChannelsService) Pages(ctx context.Context, opts *ChannelListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[ChannelResult], error] {
 	first := ChannelListOptions{}
 	if opts != nil {
@@ -167,11 +168,13 @@ func (s *ChannelsService) Pages(ctx context.Context, opts *ChannelListOptions, r
 			o.Skip, o.Limit, o.Token = 0, 0, token
 		}
 		return s.List(ctx, &o, reqOpts...)
-	}))
+	}), reqOpts)
 }
 
 // All iterates over every channel the query selects, fetching pages as the
 // loop needs them. Breaking out of the loop stops fetching.
+// WithReadAhead fetches the next page while the loop works on the current
+// one.
 func (s *ChannelsService) All(ctx context.Context, opts *ChannelListOptions, reqOpts ...RequestOption) iter.Seq2[ChannelResult, error] {
 	return items(s.Pages(ctx, opts, reqOpts...))
 }

@@ -2,8 +2,10 @@ package chatadmin
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,18 +56,69 @@ func encodeNested(key string, val any, v *url.Values) error {
 		for _, inner := range x {
 			v.Add(key+"[]", inner)
 		}
-	case string:
-		v.Add(key, x)
-	case bool:
-		v.Add(key, strconv.FormatBool(x))
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		v.Add(key, fmt.Sprint(x))
-	case float32, float64, json.Number:
-		v.Add(key, fmt.Sprint(x))
 	default:
-		return fmt.Errorf("chatadmin: cannot form-encode %s of type %T", key, val)
+		s, ok := formScalar(val)
+		if !ok {
+			return invalid(key, "cannot form-encode a value of type %T", val)
+		}
+		v.Add(key, s)
 	}
 	return nil
+}
+
+// formScalar is how a scalar travels in a form body: as its text.
+func formScalar(val any) (string, bool) {
+	switch x := val.(type) {
+	case string:
+		return x, true
+	case bool:
+		return strconv.FormatBool(x), true
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, json.Number:
+		return fmt.Sprint(x), true
+	}
+	return "", false
+}
+
+// formShape is val as a qs-style server holds it after parsing our form
+// body: every scalar a string, nil an empty string. Limits the server
+// measures on the stored object must be measured on this shape: {"n":5}
+// arrives as {"n":"5"}.
+func formShape(val any) (any, error) {
+	switch x := val.(type) {
+	case nil:
+		return "", nil
+	case Metadata:
+		return formShape(map[string]any(x))
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, inner := range x {
+			shaped, err := formShape(inner)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = shaped
+		}
+		return out, nil
+	case map[string]string:
+		return x, nil
+	case []string:
+		return x, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, inner := range x {
+			shaped, err := formShape(inner)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = shaped
+		}
+		return out, nil
+	}
+	s, ok := formScalar(val)
+	if !ok {
+		return nil, fmt.Errorf("cannot form-encode a value of type %T", val)
+	}
+	return s, nil
 }
 
 // bracketList is a string list sent as key[]=a&key[]=b, so that a qs parser
@@ -93,6 +146,11 @@ func checkMetadataKey(parent, k string) error {
 	if k == "" || strings.ContainsAny(k, "[]") {
 		return invalid(parent, "key %q cannot be sent in a form body (empty or contains [ or ])", k)
 	}
+	if k == "__proto__" {
+		// JavaScript objects treat this key as their prototype: the value
+		// would be dropped without an error.
+		return invalid(parent, "key %q cannot be sent in a form body: a qs parser drops it", k)
+	}
 	if strings.Trim(k, "0123456789") == "" {
 		return invalid(parent, "key %q cannot be sent in a form body: a qs parser reads it as an array index", k)
 	}
@@ -107,7 +165,81 @@ func encodeValues(opts any) (url.Values, error) {
 	}
 	vals, err := query.Values(opts)
 	if err != nil {
+		var verr *ValidationError
+		if errors.As(err, &verr) {
+			return nil, verr
+		}
 		return nil, fmt.Errorf("chatadmin: encoding parameters: %w", err)
 	}
 	return vals, nil
+}
+
+// formLen is the length of appendForm's output for vals.
+func formLen(vals url.Values) int {
+	n := 0
+	for k, vs := range vals {
+		kl := queryEscapedLen(k)
+		for _, v := range vs {
+			n += kl + 1 + queryEscapedLen(v) + 1 // k=v&
+		}
+	}
+	return max(n-1, 0)
+}
+
+// appendForm appends vals as url.Values.Encode writes them (keys sorted,
+// each value key=value, joined by &, escaped by url.QueryEscape), without
+// Encode's growing builder and per-key escaped copies: with a destination
+// sized by formLen the whole body is a single allocation.
+func appendForm(dst []byte, vals url.Values) []byte {
+	var stack [16]string
+	keys := stack[:0]
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	first := true
+	for _, k := range keys {
+		for _, v := range vals[k] {
+			if !first {
+				dst = append(dst, '&')
+			}
+			first = false
+			dst = appendQueryEscape(dst, k)
+			dst = append(dst, '=')
+			dst = appendQueryEscape(dst, v)
+		}
+	}
+	return dst
+}
+
+// queryUnescaped reports the bytes url.QueryEscape leaves as they are.
+func queryUnescaped(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+func queryEscapedLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !queryUnescaped(c) && c != ' ' {
+			n += 2
+		}
+	}
+	return n
+}
+
+// appendQueryEscape appends url.QueryEscape(s).
+func appendQueryEscape(dst []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case queryUnescaped(c):
+			dst = append(dst, c)
+		case c == ' ':
+			dst = append(dst, '+')
+		default:
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return dst
 }

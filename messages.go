@@ -205,33 +205,17 @@ func (s *MessagesService) List(ctx context.Context, channelID string, opts *Mess
 // Before (and neither First nor After) it walks backward: newer pages
 // first, each page still oldest first. A token sweep resumes from a saved
 // Page.Next; a window sweep from After set to the last ChannelSegment seen.
+// WithReadAhead fetches the next page while the loop works on this one.
 func (s *MessagesService) Pages(ctx context.Context, channelID string, opts *MessageListOptions, reqOpts ...RequestOption) iter.Seq2[*MessagePage, error] {
-	return func(yield func(*MessagePage, error) bool) {
-		sw := s.newSweep(channelID, opts, reqOpts)
-		for _, err := range pages(ctx, func() fetchPage[Message] { return sw.fetch }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(sw.last, nil) {
-				return
-			}
-		}
-	}
+	return pages(ctx, func() fetchPage[*MessagePage] { return s.newSweep(channelID, opts, reqOpts).fetch }, reqOpts)
 }
 
 // All iterates over every message the query selects, fetching pages as the
 // loop needs them (in the order Pages gives). Breaking out of the loop
-// stops fetching.
+// stops fetching. WithReadAhead fetches the next page while the loop works
+// on the current one.
 func (s *MessagesService) All(ctx context.Context, channelID string, opts *MessageListOptions, reqOpts ...RequestOption) iter.Seq2[Message, error] {
-	return func(yield func(Message, error) bool) {
-		sw := s.newSweep(channelID, opts, reqOpts)
-		for m, err := range items(pages(ctx, func() fetchPage[Message] { return sw.fetch })) {
-			if !yield(m, err) {
-				return
-			}
-		}
-	}
+	return items(s.Pages(ctx, channelID, opts, reqOpts...))
 }
 
 // messageSweep walks a message query page by page, by token or by
@@ -242,8 +226,7 @@ type messageSweep struct {
 	reqOpts   []RequestOption
 	o         MessageListOptions // the next request
 	backward  bool
-	window    int          // messages per window; 0 until known
-	last      *MessagePage // the page fetch returned last, with its users
+	window    int // messages per window; 0 until known
 }
 
 func (s *MessagesService) newSweep(channelID string, opts *MessageListOptions, reqOpts []RequestOption) *messageSweep {
@@ -257,13 +240,12 @@ func (s *MessagesService) newSweep(channelID string, opts *MessageListOptions, r
 }
 
 // fetch is the sweep's fetchPage.
-func (sw *messageSweep) fetch(ctx context.Context) (*Page[Message], bool, error) {
+func (sw *messageSweep) fetch(ctx context.Context) (*MessagePage, bool, error) {
 	r, err := sw.s.query(ctx, sw.channelID, &sw.o, sw.reqOpts)
 	if err != nil {
 		return nil, false, err
 	}
-	sw.last = newMessagePage(r)
-	page := &sw.last.Page
+	page := newMessagePage(r)
 	o := &sw.o
 	switch {
 	case len(page.Items) == 0:

@@ -102,6 +102,7 @@ func (s *ReactionsService) List(ctx context.Context, referenceID string, opts *R
 
 // Pages iterates over the pages of a reactor query, starting at opts.Token
 // when it is set. Each page's Next token can be saved to resume later.
+// WithReadAhead fetches the next page while the loop works on this one.
 func (s *ReactionsService) Pages(ctx context.Context, referenceID string, opts *ReactionListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[Reactor], error] {
 	first := ReactionListOptions{}
 	if opts != nil {
@@ -114,11 +115,13 @@ func (s *ReactionsService) Pages(ctx context.Context, referenceID string, opts *
 			o.Skip, o.Limit, o.Token = 0, 0, token
 		}
 		return s.List(ctx, referenceID, &o, reqOpts...)
-	}))
+	}), reqOpts)
 }
 
 // All iterates over every reactor of the item referenceID, fetching pages as
 // the loop needs them. Breaking out of the loop stops fetching.
+// WithReadAhead fetches the next page while the loop works on the current
+// one.
 func (s *ReactionsService) All(ctx context.Context, referenceID string, opts *ReactionListOptions, reqOpts ...RequestOption) iter.Seq2[Reactor, error] {
 	return items(s.Pages(ctx, referenceID, opts, reqOpts...))
 }

@@ -68,7 +68,7 @@ func (f formBody) encode() (payload, error) {
 	if err != nil {
 		return payload{}, err
 	}
-	return payload{contentType: contentTypeForm, data: []byte(vals.Encode())}, nil
+	return payload{contentType: contentTypeForm, data: appendForm(make([]byte, 0, formLen(vals)), vals)}, nil
 }
 
 // jsonBody is an application/json body.
@@ -133,7 +133,9 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 			return nil, nil, err
 		}
 		if len(vals) > 0 {
-			target += "?" + vals.Encode()
+			b := make([]byte, 0, len(target)+1+formLen(vals))
+			b = append(append(b, target...), '?')
+			target = string(appendForm(b, vals))
 		}
 	}
 	var body any
@@ -153,7 +155,11 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 	}
 	st := &callState{ep: ep, retry: ep.class == safe || co.retrySafe, oneShot: pl.oneShot}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
-	ctx = httptrace.WithClientTrace(ctx, st.trace())
+	if !st.retry {
+		// Only a call that must not be repeated once sent needs to know
+		// whether it was: the trace costs three allocations per call.
+		ctx = httptrace.WithClientTrace(ctx, st.trace())
+	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, ep.method, target, body)
 	if err != nil {
 		return nil, nil, fmt.Errorf("chatadmin: building %s %s: %w", ep.method, ep.route, err)
@@ -165,30 +171,44 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 	for k, vs := range co.header {
 		h[k] = append(h[k], vs...)
 	}
-	h.Set("Authorization", c.creds.authHeader)
-	h.Set("User-Agent", c.userAgent)
-	if ep.accept != "" {
-		h.Set("Accept", ep.accept)
-	} else {
-		h.Set("Accept", "application/json")
+	// The four headers every call sends share one backing array, each a
+	// full slice of length and capacity one (so that an append elsewhere
+	// copies instead of writing into its neighbour): one allocation where
+	// Header.Set makes four.
+	accept := ep.accept
+	if accept == "" {
+		accept = contentTypeJSON
 	}
+	vals := []string{c.creds.authHeader, c.userAgent, accept, pl.contentType}
+	h["Authorization"] = vals[0:1:1]
+	h["User-Agent"] = vals[1:2:2]
+	h["Accept"] = vals[2:3:3]
 	if pl.contentType != "" {
-		h.Set("Content-Type", pl.contentType)
-	} else {
+		h["Content-Type"] = vals[3:4:4]
+	} else if co.header != nil {
 		h.Del("Content-Type")
 	}
-	h.Del("Content-Length")
+	if co.header != nil {
+		h.Del("Content-Length")
+	}
 	return req, st, nil
 }
+
+// noCallOptions is the options of a call made without any, shared so that
+// such a call does not allocate its own. It is never written.
+var noCallOptions callOptions
 
 // send runs one call through retries and returns the final response, or an
 // error that says what went wrong without the token.
 func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (*http.Response, *callState, error) {
-	var co callOptions
-	for _, opt := range opts {
-		opt(&co)
+	co := &noCallOptions
+	if len(opts) > 0 {
+		co = new(callOptions)
+		for _, opt := range opts {
+			opt(co)
+		}
 	}
-	req, st, err := c.newRequest(ctx, ep, &co)
+	req, st, err := c.newRequest(ctx, ep, co)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -222,23 +242,24 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 	defer resp.Body.Close()
 	buf := getBuffer()
 	defer putBuffer(buf)
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxResponseBytes+1))
+	body, err := readLimited((*buf)[:0], resp.Body, c.maxResponseBytes, resp.ContentLength)
+	*buf = body
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("chatadmin: %s %s: reading response: %w", ep.method, ep.route, ctx.Err())
 		}
 		return fmt.Errorf("%w: %s %s: reading response: %w", ErrUnexpectedResponse, ep.method, ep.route, err)
 	}
-	if n > c.maxResponseBytes {
+	if int64(len(body)) > c.maxResponseBytes {
 		return fmt.Errorf("%w: %s %s: response larger than %d bytes", ErrUnexpectedResponse, ep.method, ep.route, c.maxResponseBytes)
 	}
 	if out != nil && !jsonContentType(resp.Header.Get("Content-Type")) {
 		return fmt.Errorf("%w: %s %s: %d with Content-Type %q where JSON was expected", ErrUnexpectedResponse,
 			ep.method, ep.route, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	apiErr, err := decodeSuccess(buf.Bytes(), out)
+	apiErr, err := decodeSuccess(body, out)
 	if apiErr != nil {
-		c.fillAPIError(apiErr, ep, st, resp, buf.Bytes())
+		c.fillAPIError(apiErr, ep, st, resp, body)
 		return apiErr
 	}
 	if err != nil {
@@ -253,7 +274,8 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 // else on a data endpoint (an HTML page from a captive portal or a proxy)
 // is not the API talking.
 func jsonContentType(ct string) bool {
-	if ct == "" {
+	if ct == "" || ct == contentTypeJSON || ct == contentTypeJSON+"; charset=utf-8" {
+		// The common case, without ParseMediaType's map per call.
 		return true
 	}
 	mt, _, err := mime.ParseMediaType(ct)

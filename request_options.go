@@ -10,6 +10,7 @@ type callOptions struct {
 	header    http.Header
 	retrySafe bool
 	info      *ResponseInfo
+	readAhead bool // Pages and All fetch one page ahead (WithReadAhead)
 }
 
 // ResponseInfo receives the status and headers of a call's last HTTP

@@ -9,7 +9,9 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -79,7 +81,15 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if st == nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}
+	if resp != nil {
+		c.scrubResponse(st, resp)
+	}
 	retry := c.shouldRetry(ctx, st, resp, err)
+	if retry && st.attempts >= c.maxAttempts {
+		// go-retryablehttp will not try again: a retry not made must not
+		// cost a budget token, nor be logged as one.
+		retry = false
+	}
 	switch {
 	case retry && !c.budget.take():
 		retry = false
@@ -87,9 +97,15 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	case !retry && err == nil && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests:
 		c.budget.succeed()
 	}
+	err = c.scrubError(err)
 	c.logAttempt(st, resp, err, retry)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
+	}
+	if !retry && err != nil {
+		// Returned as the call's error in place of the transport's, which
+		// may quote a URL the server redirected to.
+		return false, err
 	}
 	return retry, nil
 }
@@ -245,4 +261,133 @@ func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 		return nil
 	}
 	return &out
+}
+
+// minScrubbedSecret is the shortest token scrubbed from responses: masking a
+// shorter string would mangle ordinary data (a real token is far longer).
+const minScrubbedSecret = 8
+
+// secret is the token, or "" when it is too short to scrub.
+func (c *Client) secret() string {
+	tok := strings.TrimPrefix(c.creds.authHeader, "Bearer ")
+	if len(tok) < minScrubbedSecret {
+		return ""
+	}
+	return tok
+}
+
+// scrubResponse masks the token wherever a server (or a proxy that dumps
+// request headers into its error page) echoed it: in header values and in
+// the bodies the SDK reads into errors and results. Whatever the server
+// sends, the token cannot reach an *APIError, an error string or a log.
+// Download bodies are the caller's files and pass untouched.
+func (c *Client) scrubResponse(st *callState, resp *http.Response) {
+	tok := c.secret()
+	if tok == "" {
+		return
+	}
+	for _, vs := range resp.Header {
+		for i, v := range vs {
+			if strings.Contains(v, tok) {
+				vs[i] = strings.ReplaceAll(v, tok, redacted)
+			}
+		}
+	}
+	if st.ep.accept == "" || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		resp.Body = &scrubbingBody{rc: resp.Body, secret: []byte(tok)}
+	}
+}
+
+// scrubError masks the token in a transport error: net/http quotes the URL
+// of a failed request, and a redirect target is the server's to choose.
+// Errors still match what they wrapped with errors.Is.
+func (c *Client) scrubError(err error) error {
+	tok := c.secret()
+	if err == nil || tok == "" || !strings.Contains(err.Error(), tok) {
+		return err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue == err && !strings.Contains(ue.Err.Error(), tok) {
+		return &url.Error{Op: ue.Op, URL: strings.ReplaceAll(ue.URL, tok, redacted), Err: ue.Err}
+	}
+	return &scrubbedError{msg: strings.ReplaceAll(err.Error(), tok, redacted), err: err}
+}
+
+// scrubbedError is an error whose text had the token in it. It matches the
+// original with errors.Is but does not unwrap to it, which would hand the
+// token back.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string        { return e.msg }
+func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// scrubbingBody replaces the secret in a body as it streams. Bytes that
+// could be the start of the secret are held back until the next read shows
+// whether the rest follows; bodies without any trace of it pass straight
+// through the caller's buffer.
+type scrubbingBody struct {
+	rc     io.ReadCloser
+	secret []byte
+	held   []byte // read, possibly the start of the secret
+	out    []byte // scrubbed, not yet returned
+	err    error  // rc's error, returned once held and out are drained
+}
+
+func (b *scrubbingBody) Read(p []byte) (int, error) {
+	for len(b.out) == 0 {
+		if b.err != nil || len(p) == 0 {
+			return 0, b.err
+		}
+		n, err := b.rc.Read(p)
+		b.err = err
+		if len(b.held) == 0 && !bytes.Contains(p[:n], b.secret) && (err != nil || partialSecret(p[:n], b.secret) == 0) {
+			return n, err
+		}
+		data := append(b.held, p[:n]...)
+		out := b.out[:0]
+		for {
+			i := bytes.Index(data, b.secret)
+			if i < 0 {
+				break
+			}
+			out = append(out, data[:i]...)
+			out = append(out, redacted...)
+			data = data[i+len(b.secret):]
+		}
+		keep := 0
+		if err == nil {
+			keep = partialSecret(data, b.secret)
+		}
+		out = append(out, data[:len(data)-keep]...)
+		b.held = append([]byte(nil), data[len(data)-keep:]...)
+		if err != nil {
+			b.held = nil
+		}
+		b.out = out
+	}
+	n := copy(p, b.out)
+	b.out = b.out[n:]
+	return n, nil
+}
+
+func (b *scrubbingBody) Close() error { return b.rc.Close() }
+
+// partialSecret is the length of the longest suffix of data that is a
+// proper prefix of secret: bytes that may continue into the secret.
+func partialSecret(data, secret []byte) int {
+	tail := data[len(data)-min(len(secret)-1, len(data)):]
+	for i := 0; i < len(tail); i++ {
+		j := bytes.IndexByte(tail[i:], secret[0])
+		if j < 0 {
+			break
+		}
+		i += j
+		if bytes.HasPrefix(secret, tail[i:]) {
+			return len(tail) - i
+		}
+	}
+	return 0
 }

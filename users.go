@@ -102,6 +102,7 @@ func (s *UsersService) List(ctx context.Context, opts *UserListOptions, reqOpts 
 
 // Pages iterates over the pages of a user query, starting at opts.Token when
 // it is set. Each page's Next token can be saved to resume later.
+// WithReadAhead fetches the next page while the loop works on this one.
 func (s *UsersService) Pages(ctx context.Context, opts *UserListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[UserInfo], error] {
 	first := UserListOptions{}
 	if opts != nil {
@@ -114,11 +115,13 @@ func (s *UsersService) Pages(ctx context.Context, opts *UserListOptions, reqOpts
 			o.Limit, o.Token = 0, token
 		}
 		return s.List(ctx, &o, reqOpts...)
-	}))
+	}), reqOpts)
 }
 
 // All iterates over every user the query selects, fetching pages as the loop
 // needs them. Breaking out of the loop stops fetching.
+// WithReadAhead fetches the next page while the loop works on the current
+// one.
 func (s *UsersService) All(ctx context.Context, opts *UserListOptions, reqOpts ...RequestOption) iter.Seq2[UserInfo, error] {
 	return items(s.Pages(ctx, opts, reqOpts...))
 }
@@ -154,14 +157,19 @@ func (r *UserUpdateRequest) validate() error {
 		}
 	}
 	if r.Metadata != nil {
-		// The server's limit is on the stored object, so measure it as JSON
-		// rather than as the longer bracket-encoded form.
-		data, err := json.Marshal(r.Metadata)
+		// The server's limit is on the stored object, which it measures as
+		// JSON after parsing the form body, where every scalar became a
+		// string: measure that shape, not the Go values.
+		shaped, err := formShape(r.Metadata)
+		if err != nil {
+			return invalid("metadata", "%v", err)
+		}
+		data, err := json.Marshal(shaped)
 		if err != nil {
 			return invalid("metadata", "cannot be encoded: %v", err)
 		}
 		if len(data) > MaxMetadataBytes {
-			return invalid("metadata", "at most %d bytes as JSON, got %d", MaxMetadataBytes, len(data))
+			return invalid("metadata", "at most %d bytes as JSON once sent as a form, got %d", MaxMetadataBytes, len(data))
 		}
 	}
 	return nil

@@ -2,7 +2,7 @@ package chatadmin
 
 import (
 	"time"
-	"unicode/utf8"
+	"unicode/utf16"
 )
 
 // Server limits worth checking before sending: a request over them would be
@@ -73,9 +73,16 @@ func checkLimit(field string, limit int) error {
 	return nil
 }
 
+// checkMaxChars counts characters the way the server (JavaScript) does: in
+// UTF-16 code units, so an emoji outside the Basic Multilingual Plane
+// counts twice.
 func checkMaxChars(field, value string, max int) error {
-	if n := utf8.RuneCountInString(value); n > max {
-		return invalid(field, "at most %d characters, got %d", max, n)
+	n := 0
+	for _, r := range value {
+		n += utf16.RuneLen(r)
+	}
+	if n > max {
+		return invalid(field, "at most %d characters (UTF-16 code units), got %d", max, n)
 	}
 	return nil
 }

@@ -1,0 +1,321 @@
+package chatadmin_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	chatadmin "github.com/chatadmin/chatadmin-go"
+	"github.com/chatadmin/chatadmin-go/chatadmintest"
+)
+
+// The integration suite runs every SDK method against the chatadmintest
+// emulator (always) and against a live tenant (only with CHATADMIN_LIVE=1
+// and CHATADMIN_BASE_URL + CHATADMIN_TOKEN set). It lives in the external
+// test package so that it can use nothing but the public API.
+//
+// A scenario is a function of an *integEnv; integRunGroup runs each
+// scenario twice, as the subtests "emulator" and "live". Every emulator run
+// gets a fresh server, so scenarios share no state and can run in any
+// order, alone or together.
+
+// integEnvLive turns on the live variant of every scenario.
+const integEnvLive = "CHATADMIN_LIVE"
+
+// integScenario is one integration case.
+type integScenario struct {
+	name string // "Group/Case"; the coverage table names scenarios this way
+	// emulatorOnly scenarios need the emulator's seeding (FlagUser, the
+	// clock, WithoutMessageTokens…) and skip in live mode.
+	emulatorOnly bool
+	opts         []chatadmintest.Option // extra emulator options
+	run          func(t *testing.T, it *integEnv)
+}
+
+// integEnv is what a scenario works with.
+type integEnv struct {
+	Client *chatadmin.Client
+	Srv    *chatadmintest.Server // nil in live mode
+	Ctx    context.Context
+
+	clock  *integClock // the emulator's clock; nil in live mode
+	suffix string      // makes ids unique in live mode
+}
+
+// live reports whether the scenario runs against a live tenant.
+func (it *integEnv) live() bool { return it.Srv == nil }
+
+// ID returns an id unique to this run: the base itself against the
+// emulator (a fresh server has no other state), with the run's random
+// suffix against a live tenant, where earlier runs leave channels and
+// users behind. The same base always gives the same id within a run.
+func (it *integEnv) ID(base string) string {
+	if !it.live() {
+		return base
+	}
+	return "integ-" + base + "-" + it.suffix
+}
+
+// emulatorOnly skips the rest of a scenario in live mode: what follows
+// depends on the emulator's seeding or on one of its documented guesses.
+func (it *integEnv) emulatorOnly(t *testing.T, why string) {
+	t.Helper()
+	if it.live() {
+		t.Skip("emulator only: " + why)
+	}
+}
+
+// advance moves the emulator's clock forward (mute expiry).
+func (it *integEnv) advance(t *testing.T, d time.Duration) {
+	t.Helper()
+	it.emulatorOnly(t, "the clock of a live server cannot be moved")
+	it.clock.off.Add(int64(d))
+}
+
+// now is the emulator's current time (the wall clock in live mode).
+func (it *integEnv) now() time.Time {
+	if it.clock == nil {
+		return time.Now()
+	}
+	return it.clock.now()
+}
+
+// integClock is an emulator clock that stands still until the test moves
+// it forward, so that expiry checks to the millisecond cannot flake. The
+// emulator reads it from its handler goroutines, hence the atomic.
+type integClock struct {
+	start time.Time
+	off   atomic.Int64
+}
+
+func (c *integClock) now() time.Time { return c.start.Add(time.Duration(c.off.Load())) }
+
+// integRunGroup runs scenarios, each as "<name>/emulator" and "<name>/live".
+func integRunGroup(t *testing.T, scenarios []integScenario) {
+	for _, sc := range scenarios {
+		// sc.name is "Group/Case"; the group is the top-level test already.
+		_, caseName, _ := strings.Cut(sc.name, "/")
+		t.Run(caseName, func(t *testing.T) {
+			t.Run("emulator", func(t *testing.T) { integRunEmulator(t, sc) })
+			t.Run("live", func(t *testing.T) { integRunLive(t, sc) })
+		})
+	}
+}
+
+// integRunEmulator runs a scenario against a fresh emulator and records the
+// operations the emulator saw for the coverage test.
+func integRunEmulator(t *testing.T, sc integScenario) {
+	clock := &integClock{start: time.Now().UTC().Truncate(time.Millisecond)}
+	opts := append([]chatadmintest.Option{chatadmintest.WithClock(clock.now)}, sc.opts...)
+	srv := chatadmintest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	// Cleanups run last-in first-out: the log is read before the server
+	// closes (it stays readable after, but this keeps the order obvious).
+	t.Cleanup(func() { integCoverage.record(sc.name, srv.Requests()) })
+	client := integNewClient(t, srv.Token(), srv.URL, chatadmin.WithMaxAttempts(1))
+	it := &integEnv{Client: client, Srv: srv, Ctx: t.Context(), clock: clock}
+	sc.run(t, it)
+}
+
+// integRunLive runs a scenario against the live tenant, or skips.
+func integRunLive(t *testing.T, sc integScenario) {
+	base, token := os.Getenv(chatadmin.EnvBaseURL), os.Getenv(chatadmin.EnvToken)
+	if os.Getenv(integEnvLive) != "1" || base == "" || token == "" {
+		t.Skipf("live run disabled: set %s=1, %s and %s", integEnvLive, chatadmin.EnvBaseURL, chatadmin.EnvToken)
+	}
+	if sc.emulatorOnly {
+		t.Skip("emulator only: the scenario seeds state through the emulator")
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	client := integNewClient(t, token, base)
+	it := &integEnv{Client: client, Ctx: t.Context(),
+		suffix: strconv.FormatInt(time.Now().Unix(), 36) + hex.EncodeToString(b[:])}
+	sc.run(t, it)
+}
+
+// integNewClient returns an SDK client on its own transport, whose idle
+// connections are closed at the end of the test (goleak checks the run).
+func integNewClient(t *testing.T, token, base string, opts ...chatadmin.Option) *chatadmin.Client {
+	t.Helper()
+	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: 8}
+	t.Cleanup(tr.CloseIdleConnections)
+	all := append([]chatadmin.Option{chatadmin.WithBaseURL(base), chatadmin.WithHTTPClient(&http.Client{Transport: tr})}, opts...)
+	c, err := chatadmin.NewClient(token, all...)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c
+}
+
+// cleanup registers a best-effort cleanup for live runs (the emulator
+// is thrown away anyway). It uses a fresh context: the test's is cancelled
+// by the time cleanups run.
+func (it *integEnv) cleanup(t *testing.T, what string, f func(ctx context.Context) error) {
+	if !it.live() {
+		return
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := f(ctx); err != nil && !errors.Is(err, chatadmin.ErrNotFound) { // already gone is fine
+			t.Logf("cleanup %s: %v", what, err)
+		}
+	})
+}
+
+// integMust fails the test at once on an unexpected error.
+func integMust(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: unexpected error: %v", what, err)
+	}
+}
+
+// wantAPIError checks an error case exactly: an *APIError with the code
+// constant, in the errors.Is family, and (against the emulator) with the
+// HTTP status the emulator documents for the code.
+func (it *integEnv) wantAPIError(t *testing.T, what string, err error, code int, family error) *chatadmin.APIError {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("%s: got no error, want code %d", what, code)
+	}
+	var apiErr *chatadmin.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("%s: got %T %v, want a *chatadmin.APIError with code %d", what, err, err, code)
+	}
+	if apiErr.Code != code {
+		t.Errorf("%s: code = %d, want %d (%v)", what, apiErr.Code, code, err)
+	}
+	if !errors.Is(err, family) {
+		t.Errorf("%s: errors.Is(err, %v) = false for %v", what, family, err)
+	}
+	if !it.live() {
+		if want := chatadmintest.StatusForCode(code); apiErr.StatusCode != want {
+			t.Errorf("%s: status = %d, want %d", what, apiErr.StatusCode, want)
+		}
+	}
+	if apiErr.Route == "" || apiErr.Method == "" {
+		t.Errorf("%s: APIError lacks its method/route: %+v", what, apiErr)
+	}
+	return apiErr
+}
+
+// wantInvalid checks a client-side validation error naming field, and that
+// nothing reached the emulator.
+func (it *integEnv) wantInvalid(t *testing.T, what string, field string, call func() error) {
+	t.Helper()
+	before := 0
+	if !it.live() {
+		before = len(it.Srv.Requests())
+	}
+	err := call()
+	var ve *chatadmin.ValidationError
+	if !errors.As(err, &ve) || !errors.Is(err, chatadmin.ErrInvalidInput) {
+		t.Fatalf("%s: got %v, want a *chatadmin.ValidationError", what, err)
+	}
+	if ve.Field != field {
+		t.Errorf("%s: field = %q, want %q", what, ve.Field, field)
+	}
+	if !it.live() {
+		if n := len(it.Srv.Requests()); n != before {
+			t.Errorf("%s: %d request(s) sent despite the validation error", what, n-before)
+		}
+	}
+}
+
+// ---- coverage recording ----
+
+// integCoverage records, per scenario, which spec operations the emulator
+// answered with a 2xx status.
+var integCoverage = &integRecorder{seen: map[string]map[string]bool{}}
+
+type integRecorder struct {
+	mu   sync.Mutex
+	seen map[string]map[string]bool // scenario name → operation name → seen
+}
+
+func (r *integRecorder) record(scenario string, reqs []chatadmintest.Request) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ops := r.seen[scenario]
+	if ops == nil {
+		ops = map[string]bool{}
+		r.seen[scenario] = ops
+	}
+	for _, req := range reqs {
+		if req.Status < 200 || req.Status > 399 { // a 3xx is a download redirected to the CDN
+			continue
+		}
+		if op := integOperationOf(req); op != "" {
+			ops[op] = true
+		}
+	}
+}
+
+// ran reports whether a scenario has been run (and recorded) in this
+// process.
+func (r *integRecorder) ran(scenario string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.seen[scenario]
+	return ok
+}
+
+// covered reports whether scenario saw operation op succeed.
+func (r *integRecorder) covered(scenario, op string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.seen[scenario][op]
+}
+
+// integOperationOf names the spec operation of a logged request. Mute and
+// unmute share a route; the logged body's mutePeriod tells them apart (0
+// unmutes).
+func integOperationOf(req chatadmintest.Request) string {
+	for _, op := range integSpecOperations {
+		if op.route() != req.Route {
+			continue
+		}
+		if op.mute == integMuteAny {
+			return op.Name
+		}
+		if integUnmuting(req) == (op.mute == integMuteOff) {
+			return op.Name
+		}
+	}
+	return ""
+}
+
+// integUnmuting reads mutePeriod from a logged mute request (JSON for the
+// channel, form for users) and reports whether it is 0.
+func integUnmuting(req chatadmintest.Request) bool {
+	var period string
+	if strings.HasPrefix(req.ContentType, "application/json") {
+		var body struct {
+			MutePeriod json.Number `json:"mutePeriod"`
+		}
+		if json.Unmarshal(req.Body, &body) != nil {
+			return false
+		}
+		period = body.MutePeriod.String()
+	} else {
+		form, err := url.ParseQuery(string(req.Body))
+		if err != nil {
+			return false
+		}
+		period = form.Get("mutePeriod")
+	}
+	return period == "0"
+}
