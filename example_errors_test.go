@@ -75,7 +75,7 @@ func ExampleBlacklistService_Add() {
 	ctx := context.Background()
 
 	// exactWord: "darn" is refused, "darning" is not.
-	if err := client.Blacklist.Add(ctx, []string{"darn"}, true); err != nil {
+	if err := client.Blacklist.Add(ctx, []string{"darn"}, chatadmin.MatchExactWord); err != nil {
 		log.Fatal(err)
 	}
 	for _, text := range []string{"Darning socks", "Darn it"} {

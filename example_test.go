@@ -243,7 +243,7 @@ func ExampleRolesService_Add() {
 	}
 	ctx := context.Background()
 
-	err = client.Roles.Add(ctx, []string{"support"}, []string{"MUTE_CHANNEL", "DELETE_MESSAGE"})
+	err = client.Roles.Add(ctx, &chatadmin.RoleAddRequest{Names: []string{"support"}, Permissions: []string{"MUTE_CHANNEL", "DELETE_MESSAGE"}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -52,8 +52,8 @@ func integBlacklistLifecycle(t *testing.T, it *integEnv) {
 	exact, loose := "zorp"+it.suffix, "blarg"+it.suffix
 	it.wantPosted(t, room, "zorp"+it.suffix+" and blarg"+it.suffix+" before any rule")
 
-	integMust(t, "Blacklist.Add exact", it.Client.Blacklist.Add(it.Ctx, []string{exact}, true))
-	integMust(t, "Blacklist.Add loose", it.Client.Blacklist.Add(it.Ctx, []string{loose}, false))
+	integMust(t, "Blacklist.Add exact", it.Client.Blacklist.Add(it.Ctx, []string{exact}, chatadmin.MatchExactWord))
+	integMust(t, "Blacklist.Add loose", it.Client.Blacklist.Add(it.Ctx, []string{loose}, chatadmin.MatchAnywhere))
 	rules, err := it.Client.Blacklist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{exact, loose}})
 	integMust(t, "Blacklist.List", err)
 	exactRule, ok1 := integRuleByRegex(rules, exact)
@@ -108,11 +108,11 @@ func integBlacklistLifecycle(t *testing.T, it *integEnv) {
 		t.Errorf("after Delete the list shows %+v, %v", rules, err)
 	}
 
-	err = it.Client.Blacklist.Add(it.Ctx, []string{"(unclosed"}, false)
+	err = it.Client.Blacklist.Add(it.Ctx, []string{"(unclosed"}, chatadmin.MatchAnywhere)
 	it.wantAPIError(t, "Add of an invalid regex", err, chatadmin.CodeInvalidRegex, chatadmin.ErrBadRequest)
 	_, err = it.Client.Blacklist.Update(it.Ctx, it.ID("no-such-rule"), &chatadmin.BlacklistUpdateRequest{Regex: "x"})
 	it.wantAPIError(t, "Update of an unknown rule", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
-	it.wantInvalid(t, "Add without regexs", "regexs", func() error { return it.Client.Blacklist.Add(it.Ctx, nil, false) })
+	it.wantInvalid(t, "Add without regexs", "regexs", func() error { return it.Client.Blacklist.Add(it.Ctx, nil, chatadmin.MatchAnywhere) })
 	it.wantInvalid(t, "Delete without ids", "ruleIds", func() error { return it.Client.Blacklist.Delete(it.Ctx, nil) })
 	it.wantInvalid(t, "Update with nothing to change", "ruleId", func() error {
 		_, err := it.Client.Blacklist.Update(it.Ctx, "r1", &chatadmin.BlacklistUpdateRequest{})
@@ -120,7 +120,7 @@ func integBlacklistLifecycle(t *testing.T, it *integEnv) {
 	})
 
 	it.emulatorOnly(t, "updating to an invalid regex follows the emulator's rule matching")
-	integMust(t, "Blacklist.Add", it.Client.Blacklist.Add(it.Ctx, []string{"fine"}, true))
+	integMust(t, "Blacklist.Add", it.Client.Blacklist.Add(it.Ctx, []string{"fine"}, chatadmin.MatchExactWord))
 	rules, err = it.Client.Blacklist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{"fine"}})
 	integMust(t, "Blacklist.List", err)
 	_, err = it.Client.Blacklist.Update(it.Ctx, rules[0].RuleID, &chatadmin.BlacklistUpdateRequest{Regex: "[broken"})

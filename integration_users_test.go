@@ -256,7 +256,7 @@ func integUsersFlags(t *testing.T, it *integEnv) {
 func integRolesAddAndQuery(t *testing.T, it *integEnv) {
 	prefix := it.ID("role")
 	mod, helper := prefix+"-moderator", prefix+"-helper"
-	integMust(t, "Roles.Add", it.Client.Roles.Add(it.Ctx, []string{mod, helper}, []string{"BAN_USER_FROM_CHANNEL", "MUTE_CHANNEL"}))
+	integMust(t, "Roles.Add", it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: []string{mod, helper}, Permissions: []string{"BAN_USER_FROM_CHANNEL", "MUTE_CHANNEL"}}))
 
 	roles, err := it.Client.Roles.List(it.Ctx, &chatadmin.RoleListOptions{Filter: prefix})
 	integMust(t, "Roles.List", err)
@@ -274,7 +274,7 @@ func integRolesAddAndQuery(t *testing.T, it *integEnv) {
 	}
 
 	// Adding an existing role replaces its permissions.
-	integMust(t, "Roles.Add again", it.Client.Roles.Add(it.Ctx, []string{helper}, []string{"DELETE_MESSAGE"}))
+	integMust(t, "Roles.Add again", it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: []string{helper}, Permissions: []string{"DELETE_MESSAGE"}}))
 	roles, err = it.Client.Roles.List(it.Ctx, &chatadmin.RoleListOptions{Filter: helper})
 	integMust(t, "Roles.List", err)
 	if len(roles) != 1 || !slices.Equal(roles[0].Permissions, []string{"DELETE_MESSAGE"}) {
@@ -296,9 +296,9 @@ func integRolesAddAndQuery(t *testing.T, it *integEnv) {
 	}
 
 	it.wantInvalid(t, "Roles.Add without names", "publicIds", func() error {
-		return it.Client.Roles.Add(it.Ctx, nil, []string{"X"})
+		return it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: nil, Permissions: []string{"X"}})
 	})
 	it.wantInvalid(t, "Roles.Add with an empty name", "publicIds", func() error {
-		return it.Client.Roles.Add(it.Ctx, []string{""}, []string{"X"})
+		return it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: []string{""}, Permissions: []string{"X"}})
 	})
 }

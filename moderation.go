@@ -142,15 +142,23 @@ func (s *BlacklistService) List(ctx context.Context, opts *RuleListOptions, reqO
 	return s.list(ctx, opts, reqOpts)
 }
 
+// WordMatch says how a blacklist rule matches text.
+type WordMatch bool
+
+// How blacklist rules match: anywhere in the text, or only whole words.
+const (
+	MatchAnywhere  WordMatch = false // "bad" matches "badminton"
+	MatchExactWord WordMatch = true  // "bad" matches "so bad!" but not "badminton"
+)
+
 // Add blacklists words: one rule per pattern in regexs (at most
-// MaxRegexs). With exactWord a rule matches whole words only, so "bad" does
-// not match "badminton". It is not retried once sent: if the connection
+// MaxRegexs), matching as match says. It is not retried once sent: if the connection
 // fails after sending, the error wraps ErrOutcomeUnknown; List shows what
 // was added.
 //
 // API: POST /api/v2/blacklist/records (form)
-func (s *BlacklistService) Add(ctx context.Context, regexs []string, exactWord bool, reqOpts ...RequestOption) error {
-	return s.add(ctx, regexs, exactWord, reqOpts)
+func (s *BlacklistService) Add(ctx context.Context, regexs []string, match WordMatch, reqOpts ...RequestOption) error {
+	return s.add(ctx, regexs, bool(match), reqOpts)
 }
 
 // Delete removes blacklist rules by id.

@@ -53,10 +53,10 @@ func TestRulesAdd(t *testing.T) {
 	}{
 		{"BlacklistExact", wire{Method: "POST", Path: "/api/v2/blacklist/records", ContentType: contentTypeForm,
 			Form: url.Values{"regexs[]": {"badword", "worse"}, "isMatchExactWord": {"true"}}},
-			func(c *Client) error { return c.Blacklist.Add(ctx, []string{"badword", "worse"}, true) }},
+			func(c *Client) error { return c.Blacklist.Add(ctx, []string{"badword", "worse"}, MatchExactWord) }},
 		{"BlacklistNotExact", wire{Method: "POST", Path: "/api/v2/blacklist/records", ContentType: contentTypeForm,
 			Form: url.Values{"regexs[]": {"badword"}, "isMatchExactWord": {"false"}}},
-			func(c *Client) error { return c.Blacklist.Add(ctx, []string{"badword"}, false) }},
+			func(c *Client) error { return c.Blacklist.Add(ctx, []string{"badword"}, MatchAnywhere) }},
 		{"Whitelist", wire{Method: "POST", Path: "/api/v2/whitelist/records", ContentType: contentTypeForm,
 			Form: url.Values{"regexs[]": {`example\.com`}}},
 			func(c *Client) error { return c.Whitelist.Add(ctx, []string{`example\.com`}) }},
@@ -148,8 +148,8 @@ func TestRulesValidation(t *testing.T) {
 		field string
 		err   error
 	}{
-		{"regexs", c.Blacklist.Add(ctx, nil, false)},
-		{"regexs", c.Blacklist.Add(ctx, tooMany, true)},
+		{"regexs", c.Blacklist.Add(ctx, nil, MatchAnywhere)},
+		{"regexs", c.Blacklist.Add(ctx, tooMany, MatchExactWord)},
 		{"regexs", c.Whitelist.Add(ctx, []string{})},
 		{"regexs", c.Whitelist.Add(ctx, []string{"a", ""})},
 		{"regexs", c.Whitelist.Add(ctx, tooMany)},

@@ -55,17 +55,26 @@ type roleAddForm struct {
 	Permissions []string `url:"permissions,brackets"`
 }
 
-// Add creates roles, each named by one of names and holding permissions.
-// It is a PUT, safe to repeat.
+// RoleAddRequest names roles and the permissions each of them gets.
+type RoleAddRequest struct {
+	Names       []string // role names (the API's publicIds), at least one
+	Permissions []string // permission names such as "BAN_USER", at least one
+}
+
+// Add creates roles (or replaces their permissions), each named by one of
+// req.Names and holding req.Permissions. It is a PUT, safe to repeat.
 //
 // API: PUT /api/v2/roles (form)
-func (s *RolesService) Add(ctx context.Context, names, permissions []string, reqOpts ...RequestOption) error {
-	if err := checkIDs("publicIds", names, 0); err != nil {
+func (s *RolesService) Add(ctx context.Context, req *RoleAddRequest, reqOpts ...RequestOption) error {
+	if req == nil {
+		return invalid("publicIds", "at least one entry is required")
+	}
+	if err := checkIDs("publicIds", req.Names, 0); err != nil {
 		return err
 	}
-	if err := checkIDs("permissions", permissions, 0); err != nil {
+	if err := checkIDs("permissions", req.Permissions, 0); err != nil {
 		return err
 	}
-	ep := endpoint{method: http.MethodPut, route: "/api/v2/roles", body: formBody{&roleAddForm{names, permissions}}, class: safe}
+	ep := endpoint{method: http.MethodPut, route: "/api/v2/roles", body: formBody{&roleAddForm{req.Names, req.Permissions}}, class: safe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
 }

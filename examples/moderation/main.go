@@ -47,7 +47,7 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 
 	// An exact-word rule matches the word alone, not inside longer words.
 	wordRule := regexp.QuoteMeta(word)
-	if err := c.Blacklist.Add(ctx, []string{wordRule}, true); err != nil {
+	if err := c.Blacklist.Add(ctx, []string{wordRule}, chatadmin.MatchExactWord); err != nil {
 		return err
 	}
 	defer exampleenv.Cleanup(w, "removed blacklist rule "+wordRule, &err, func(ctx context.Context) error {
