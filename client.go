@@ -72,6 +72,7 @@ type service struct{ client *Client }
 // placeholder.
 type credentials struct {
 	authHeader string // "Bearer <token>", built once
+	token      []byte // the token alone, to mask it in what servers echo
 }
 
 const redacted = "[REDACTED]"
@@ -100,7 +101,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		creds:            &credentials{authHeader: "Bearer " + token},
+		creds:            &credentials{authHeader: "Bearer " + token, token: []byte(token)},
 		baseURL:          base,
 		base:             base.String(),
 		userAgent:        "chatadmin-go/" + Version,

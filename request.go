@@ -253,6 +253,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 	if int64(len(body)) > c.maxResponseBytes {
 		return fmt.Errorf("%w: %s %s: response larger than %d bytes", ErrUnexpectedResponse, ep.method, ep.route, c.maxResponseBytes)
 	}
+	body = c.mask(body)
 	if out != nil && !jsonContentType(resp.Header.Get("Content-Type")) {
 		return fmt.Errorf("%w: %s %s: %d with Content-Type %q where JSON was expected", ErrUnexpectedResponse,
 			ep.method, ep.route, resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -293,6 +294,7 @@ func (c *Client) apiError(ep *endpoint, st *callState, resp *http.Response) erro
 	if truncated {
 		body = body[:maxErrorBodyBytes]
 	}
+	body = c.mask(body)
 	e := parseErrorBody(body)
 	c.fillAPIError(e, ep, st, resp, body)
 	e.Truncated = truncated

@@ -82,7 +82,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}
 	if resp != nil {
-		c.scrubResponse(st, resp)
+		c.scrubResponse(resp)
 	}
 	retry := c.shouldRetry(ctx, st, resp, err)
 	if retry && st.attempts >= c.maxAttempts {
@@ -269,19 +269,17 @@ const minScrubbedSecret = 8
 
 // secret is the token, or "" when it is too short to scrub.
 func (c *Client) secret() string {
-	tok := strings.TrimPrefix(c.creds.authHeader, "Bearer ")
-	if len(tok) < minScrubbedSecret {
+	if len(c.creds.token) < minScrubbedSecret {
 		return ""
 	}
-	return tok
+	return string(c.creds.token)
 }
 
-// scrubResponse masks the token wherever a server (or a proxy that dumps
-// request headers into its error page) echoed it: in header values and in
-// the bodies the SDK reads into errors and results. Whatever the server
-// sends, the token cannot reach an *APIError, an error string or a log.
-// Download bodies are the caller's files and pass untouched.
-func (c *Client) scrubResponse(st *callState, resp *http.Response) {
+// scrubResponse masks the token in the header values of a response, in
+// case a server (or a proxy that dumps request headers into its answer)
+// echoed it: header values reach APIError.RequestID, ResponseInfo and logs.
+// Bodies are masked by mask once they are read.
+func (c *Client) scrubResponse(resp *http.Response) {
 	tok := c.secret()
 	if tok == "" {
 		return
@@ -293,9 +291,17 @@ func (c *Client) scrubResponse(st *callState, resp *http.Response) {
 			}
 		}
 	}
-	if st.ep.accept == "" || resp.StatusCode < 200 || resp.StatusCode > 299 {
-		resp.Body = &scrubbingBody{rc: resp.Body, secret: []byte(tok)}
+}
+
+// mask returns body with the token replaced, so that an echoed token cannot
+// reach a decoded result, an *APIError or an error string. The common case,
+// no trace of the token, costs one search and no allocation. Downloads are
+// the caller's files and are never masked.
+func (c *Client) mask(body []byte) []byte {
+	if len(c.creds.token) < minScrubbedSecret || !bytes.Contains(body, c.creds.token) {
+		return body
 	}
+	return bytes.ReplaceAll(body, c.creds.token, []byte(redacted))
 }
 
 // scrubError masks the token in a transport error: net/http quotes the URL
@@ -323,71 +329,3 @@ type scrubbedError struct {
 
 func (e *scrubbedError) Error() string        { return e.msg }
 func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
-
-// scrubbingBody replaces the secret in a body as it streams. Bytes that
-// could be the start of the secret are held back until the next read shows
-// whether the rest follows; bodies without any trace of it pass straight
-// through the caller's buffer.
-type scrubbingBody struct {
-	rc     io.ReadCloser
-	secret []byte
-	held   []byte // read, possibly the start of the secret
-	out    []byte // scrubbed, not yet returned
-	err    error  // rc's error, returned once held and out are drained
-}
-
-func (b *scrubbingBody) Read(p []byte) (int, error) {
-	for len(b.out) == 0 {
-		if b.err != nil || len(p) == 0 {
-			return 0, b.err
-		}
-		n, err := b.rc.Read(p)
-		b.err = err
-		if len(b.held) == 0 && !bytes.Contains(p[:n], b.secret) && (err != nil || partialSecret(p[:n], b.secret) == 0) {
-			return n, err
-		}
-		data := append(b.held, p[:n]...)
-		out := b.out[:0]
-		for {
-			i := bytes.Index(data, b.secret)
-			if i < 0 {
-				break
-			}
-			out = append(out, data[:i]...)
-			out = append(out, redacted...)
-			data = data[i+len(b.secret):]
-		}
-		keep := 0
-		if err == nil {
-			keep = partialSecret(data, b.secret)
-		}
-		out = append(out, data[:len(data)-keep]...)
-		b.held = append([]byte(nil), data[len(data)-keep:]...)
-		if err != nil {
-			b.held = nil
-		}
-		b.out = out
-	}
-	n := copy(p, b.out)
-	b.out = b.out[n:]
-	return n, nil
-}
-
-func (b *scrubbingBody) Close() error { return b.rc.Close() }
-
-// partialSecret is the length of the longest suffix of data that is a
-// proper prefix of secret: bytes that may continue into the secret.
-func partialSecret(data, secret []byte) int {
-	tail := data[len(data)-min(len(secret)-1, len(data)):]
-	for i := 0; i < len(tail); i++ {
-		j := bytes.IndexByte(tail[i:], secret[0])
-		if j < 0 {
-			break
-		}
-		i += j
-		if bytes.HasPrefix(secret, tail[i:]) {
-			return len(tail) - i
-		}
-	}
-	return 0
-}
