@@ -47,7 +47,7 @@ func benchClient(b *testing.B, srv *httptest.Server) *Client {
 // rawClient is what a careful hand-written integration would use: the same
 // transport settings as the SDK's default.
 func rawClient(b *testing.B) *http.Client {
-	hc := &http.Client{Transport: defaultTransport()}
+	hc := &http.Client{Transport: NewTransport()}
 	b.Cleanup(hc.CloseIdleConnections)
 	return hc
 }

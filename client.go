@@ -195,12 +195,14 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// defaultTransport is tuned for many concurrent calls to one API host: the
-// stock transport keeps only two idle connections per host, which under
+// NewTransport returns a new transport with the settings a Client uses by
+// default, for wrapping (tracing, metrics) and passing back through
+// WithHTTPClient. It is tuned for many concurrent calls to one API host:
+// the stock transport keeps only two idle connections per host, which under
 // load opens and closes a connection per request. It is built from scratch
 // rather than cloned from http.DefaultTransport, which programs (and test
 // tools such as gock) may have replaced.
-func defaultTransport() *http.Transport {
+func NewTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{

@@ -128,7 +128,7 @@ func TestBenchmarkPairsSendTheSameRequest(t *testing.T) {
 	c, err := NewClient(testToken, WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
-	hc := &http.Client{Transport: defaultTransport()}
+	hc := &http.Client{Transport: NewTransport()}
 	defer hc.CloseIdleConnections()
 	ctx := context.Background()
 

@@ -241,7 +241,7 @@ func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 	if hc != nil {
 		out = *hc
 	} else {
-		out.Transport = defaultTransport()
+		out.Transport = NewTransport()
 	}
 	userPolicy := out.CheckRedirect
 	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {

@@ -134,7 +134,7 @@ func phase(name string, workers, calls int) (result, error) {
 		}
 		closeIdle = c.CloseIdleConnections
 	default:
-		hc := &http.Client{Transport: sdkLikeTransport()}
+		hc := &http.Client{Transport: chatadmin.NewTransport()}
 		call = func(ctx context.Context, id string) error {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v2/message/"+id, nil)
 			if err != nil {
@@ -195,24 +195,6 @@ func phase(name string, workers, calls int) (result, error) {
 	}
 	closeIdle()
 	return res, nil
-}
-
-// sdkLikeTransport has the settings of the SDK's default transport, so that
-// the comparison is about the client code, not the connection pool.
-func sdkLikeTransport() *http.Transport {
-	return &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   128,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
-	}
 }
 
 // timeWait counts the loopback sockets of port in TIME_WAIT (state 06).
