@@ -202,6 +202,14 @@ func isLoopback(host string) bool {
 // load opens and closes a connection per request. It is built from scratch
 // rather than cloned from http.DefaultTransport, which programs (and test
 // tools such as gock) may have replaced.
+//
+// It opens at most 64 connections per host. Without a cap, a burst of
+// concurrent calls on an empty pool dials more connections than there are
+// calls (a request that dialled may be served by another's freed
+// connection first, and its dial still lands in the pool); and the API's
+// own rate limit makes more than 64 calls in flight pointless. Callers
+// beyond the cap wait for a connection. A download holds its connection
+// until its body is closed.
 func NewTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
@@ -211,7 +219,8 @@ func NewTransport() *http.Transport {
 		}).DialContext,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   128,
+		MaxIdleConnsPerHost:   64,
+		MaxConnsPerHost:       64,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: 1 * time.Second,
