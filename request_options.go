@@ -23,7 +23,8 @@ type ResponseInfo struct {
 }
 
 // WithHeader adds a header to this call's request (for example a tracing
-// id). It cannot replace Authorization, Content-Type or Content-Length.
+// id). It cannot replace the headers the SDK sets itself: Authorization,
+// User-Agent (see WithUserAgent), Accept, Content-Type and Content-Length.
 func WithHeader(key, value string) RequestOption {
 	return func(o *callOptions) {
 		if o.header == nil {
