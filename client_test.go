@@ -118,8 +118,10 @@ func TestRequestHeaders(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newServerClient(t, srv, WithUserAgent("modbot/2"))
-	require.NoError(t, c.Channels.Unmute(context.Background(), "lobby", WithHeader("X-Trace", "t-1")))
-	assert.Equal(t, "Bearer "+testToken, got.Get("Authorization"))
+	require.NoError(t, c.Channels.Unmute(context.Background(), "lobby", WithHeader("X-Trace", "t-1"),
+		WithHeader("Authorization", "Bearer other"), WithHeader("Content-Type", "text/plain")))
+	assert.Equal(t, []string{"Bearer " + testToken}, got.Values("Authorization"), "WithHeader cannot replace the token")
+	assert.Equal(t, []string{"application/json"}, got.Values("Content-Type"))
 	assert.Equal(t, "chatadmin-go/"+Version+" modbot/2", got.Get("User-Agent"))
 	assert.Equal(t, "t-1", got.Get("X-Trace"))
 	assert.Equal(t, "application/json", got.Get("Content-Type"))
