@@ -74,6 +74,9 @@ func FuzzFormEncoding(f *testing.F) {
 				return // a Node server cannot hold invalid UTF-8 either
 			}
 		}
+		if k1 == "n" {
+			return // k1 would collide with the nested "n" key of the input below
+		}
 		var tags []string
 		if tagList != "" {
 			tags = strings.Split(tagList, ",")
@@ -105,10 +108,6 @@ func FuzzFormEncoding(f *testing.F) {
 			"type":      "standard",
 			"userIds":   []any{"u1"},
 			"metadata":  map[string]any{k1: v1, "n": map[string]any{k2: v2}},
-		}
-		if k1 == "n" {
-			want["metadata"] = map[string]any{"n": map[string]any{k2: v2}}
-			return // the same key twice is ambiguous in any encoding
 		}
 		if len(tags) > 0 {
 			ts := make([]any, len(tags))
