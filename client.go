@@ -40,9 +40,8 @@ const (
 // Client calls the Admin API. Its services are the entry points:
 // client.Channels.List, client.Messages.Create, and so on.
 type Client struct {
-	// creds sits behind a pointer so that printing a Client value (whose
-	// unexported fields fmt prints without calling their methods) shows an
-	// address, never the token.
+	// creds is the only place the token lives, and only inside closures:
+	// nothing that prints or dumps a Client value can reach it.
 	creds     *credentials
 	baseURL   *url.URL
 	base      string // baseURL without a trailing slash, to prefix routes
@@ -68,11 +67,24 @@ type Client struct {
 // same Client.
 type service struct{ client *Client }
 
-// credentials hold the token; every way of printing them shows a
-// placeholder.
+// credentials hold the token inside closures, and nowhere else in the
+// Client. fmt prints a pointer held in an unexported field in full when the
+// verb does not suit a pointer (%s, %q of a struct that holds a Client
+// value), and reflection-based dumpers follow pointers into unexported
+// fields; neither can look inside a closure.
 type credentials struct {
-	authHeader string // "Bearer <token>", built once
-	token      []byte // the token alone, to mask it in what servers echo
+	authHeader func() string    // "Bearer <token>", built once
+	token      func() string    // the token alone
+	scrubber   func() *scrubber // finds the token in what the SDK outputs
+}
+
+func newCredentials(token string) *credentials {
+	header, s := "Bearer "+token, newScrubber(token)
+	return &credentials{
+		authHeader: func() string { return header },
+		token:      func() string { return token },
+		scrubber:   func() *scrubber { return s },
+	}
 }
 
 const redacted = "[REDACTED]"
@@ -87,8 +99,8 @@ func (*credentials) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted
 // for loopback hosts unless WithInsecureHTTP is given, so the token is not
 // sent in clear text by accident.
 func NewClient(token string, opts ...Option) (*Client, error) {
-	if strings.TrimSpace(token) == "" {
-		return nil, errors.New("chatadmin: an access token is required")
+	if err := checkToken(token); err != nil {
+		return nil, err
 	}
 	cfg := defaultConfig()
 	for _, opt := range opts {
@@ -101,7 +113,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		creds:            &credentials{authHeader: "Bearer " + token, token: []byte(token)},
+		creds:            newCredentials(token),
 		baseURL:          base,
 		base:             base.String(),
 		userAgent:        "chatadmin-go/" + Version,
@@ -124,6 +136,26 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Whitelist = &WhitelistService{rulesService{common, whitelistRules}}
 	c.Reactions = &ReactionsService{common}
 	return c, nil
+}
+
+// checkToken refuses a token that could never authenticate: a header value
+// cannot hold control bytes, so net/http would fail every call with an
+// error that does not say why, and a server strips the spaces around a
+// value. A token read from a file often ends in a newline. The error never
+// quotes the token.
+func checkToken(token string) error {
+	if strings.TrimSpace(token) == "" {
+		return errors.New("chatadmin: an access token is required")
+	}
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; c < 0x20 || c == 0x7f {
+			return fmt.Errorf("chatadmin: the access token has a control character (byte 0x%02x at offset %d of %d): a token read from a file or an environment variable may end in a newline; trim it", c, i, len(token))
+		}
+	}
+	if strings.TrimSpace(token) != token {
+		return fmt.Errorf("chatadmin: the access token starts or ends with a space (%d bytes in all): trim it", len(token))
+	}
+	return nil
 }
 
 // NewClientFromEnv is NewClient with the token from CHATADMIN_TOKEN and the

@@ -179,7 +179,7 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 	if accept == "" {
 		accept = contentTypeJSON
 	}
-	vals := []string{c.creds.authHeader, c.userAgent, accept, pl.contentType}
+	vals := []string{c.creds.authHeader(), c.userAgent, accept, pl.contentType}
 	h["Authorization"] = vals[0:1:1]
 	h["User-Agent"] = vals[1:2:2]
 	h["Accept"] = vals[2:3:3]
@@ -294,10 +294,9 @@ func (c *Client) apiError(ep *endpoint, st *callState, resp *http.Response) erro
 	if truncated {
 		body = body[:maxErrorBodyBytes]
 	}
-	body = c.mask(body)
 	e := parseErrorBody(body)
-	c.fillAPIError(e, ep, st, resp, body)
 	e.Truncated = truncated
+	c.fillAPIError(e, ep, st, resp, body)
 	return e
 }
 
@@ -316,10 +315,12 @@ func (c *Client) fillAPIError(e *APIError, ep *endpoint, st *callState, resp *ht
 	if e.Message == "" && e.Code == 0 {
 		e.Message = http.StatusText(resp.StatusCode)
 	}
+	c.scrubAPIError(e)
 }
 
 // transportError explains a call that got no usable response.
 func (c *Client) transportError(ctx context.Context, ep *endpoint, st *callState, err error) error {
+	err = c.scrubError(err)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return fmt.Errorf("chatadmin: %s %s: %w", ep.method, ep.route, ctxErr)
 	}

@@ -9,9 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
-	"net/url"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -262,70 +260,3 @@ func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 	}
 	return &out
 }
-
-// minScrubbedSecret is the shortest token scrubbed from responses: masking a
-// shorter string would mangle ordinary data (a real token is far longer).
-const minScrubbedSecret = 8
-
-// secret is the token, or "" when it is too short to scrub.
-func (c *Client) secret() string {
-	if len(c.creds.token) < minScrubbedSecret {
-		return ""
-	}
-	return string(c.creds.token)
-}
-
-// scrubResponse masks the token in the header values of a response, in
-// case a server (or a proxy that dumps request headers into its answer)
-// echoed it: header values reach APIError.RequestID, ResponseInfo and logs.
-// Bodies are masked by mask once they are read.
-func (c *Client) scrubResponse(resp *http.Response) {
-	tok := c.secret()
-	if tok == "" {
-		return
-	}
-	for _, vs := range resp.Header {
-		for i, v := range vs {
-			if strings.Contains(v, tok) {
-				vs[i] = strings.ReplaceAll(v, tok, redacted)
-			}
-		}
-	}
-}
-
-// mask returns body with the token replaced, so that an echoed token cannot
-// reach a decoded result, an *APIError or an error string. The common case,
-// no trace of the token, costs one search and no allocation. Downloads are
-// the caller's files and are never masked.
-func (c *Client) mask(body []byte) []byte {
-	if len(c.creds.token) < minScrubbedSecret || !bytes.Contains(body, c.creds.token) {
-		return body
-	}
-	return bytes.ReplaceAll(body, c.creds.token, []byte(redacted))
-}
-
-// scrubError masks the token in a transport error: net/http quotes the URL
-// of a failed request, and a redirect target is the server's to choose.
-// Errors still match what they wrapped with errors.Is.
-func (c *Client) scrubError(err error) error {
-	tok := c.secret()
-	if err == nil || tok == "" || !strings.Contains(err.Error(), tok) {
-		return err
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) && ue == err && !strings.Contains(ue.Err.Error(), tok) {
-		return &url.Error{Op: ue.Op, URL: strings.ReplaceAll(ue.URL, tok, redacted), Err: ue.Err}
-	}
-	return &scrubbedError{msg: strings.ReplaceAll(err.Error(), tok, redacted), err: err}
-}
-
-// scrubbedError is an error whose text had the token in it. It matches the
-// original with errors.Is but does not unwrap to it, which would hand the
-// token back.
-type scrubbedError struct {
-	msg string
-	err error
-}
-
-func (e *scrubbedError) Error() string        { return e.msg }
-func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
