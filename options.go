@@ -138,9 +138,19 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithUserAgent appends suffix (e.g. "my-moderation-bot/1.2") to the
-// User-Agent "chatadmin-go/<version>".
+// User-Agent "chatadmin-go/<version>". A suffix with a control character
+// (CR, LF, NUL…) is refused: no header value may hold one, and every call
+// would fail.
 func WithUserAgent(suffix string) Option {
-	return func(c *config) error { c.userAgentSuffix = suffix; return nil }
+	return func(c *config) error {
+		for i := 0; i < len(suffix); i++ {
+			if b := suffix[i]; b < 0x20 || b == 0x7f {
+				return fmt.Errorf("chatadmin: WithUserAgent(%q): control character at offset %d", suffix, i)
+			}
+		}
+		c.userAgentSuffix = suffix
+		return nil
+	}
 }
 
 // WithMaxResponseBytes caps how much of a success body is read before the
