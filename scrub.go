@@ -43,6 +43,10 @@ const maxEscapeDepth = 8
 type scrubber struct {
 	units []tokenUnit
 	start [256]bool // bytes at which a spelling of the token can begin
+	// second holds the bytes that can follow a plain first character (the
+	// bytes that start a spelling of the second), when that character is a
+	// single byte: a cheap test that skips most false starts.
+	second *[256]bool
 }
 
 // tokenUnit is one character of the token.
@@ -66,8 +70,14 @@ func newScrubber(token string) *scrubber {
 		s.start['%'], s.start['\\'], s.start['&'] = true, true, true
 		s.start['+'] = s.units[0].r == ' '
 	}
+	if len(s.units) > 1 && len(s.units[0].enc) == 1 && !isEscapeStart(s.units[0].enc[0]) {
+		s.second = &[256]bool{'%': true, '\\': true, '&': true, '+': s.units[1].r == ' '}
+		s.second[s.units[1].enc[0]] = true
+	}
 	return s
 }
+
+func isEscapeStart(c byte) bool { return c == '%' || c == '\\' || c == '&' || c == '+' }
 
 type text interface{ ~string | ~[]byte }
 
@@ -83,6 +93,9 @@ func scrubText[T text](s *scrubber, in T, trimTail bool) T {
 	last := 0
 	for i := 0; i < len(in); i++ {
 		if !s.start[in[i]] {
+			continue
+		}
+		if s.second != nil && i+1 < len(in) && !isEscapeStart(in[i]) && !s.second[in[i+1]] {
 			continue
 		}
 		end, ok, partial := match(s, in, i)
@@ -367,9 +380,6 @@ func unhex(c byte) byte {
 	}
 	return c - 'A' + 10
 }
-
-// scrub masks the token in a string the SDK outputs.
-func (c *Client) scrub(s string) string { return scrubText(c.creds.scrubber(), s, false) }
 
 // scrubAPIError masks the token in every field of e that holds the
 // server's text, once e is built: both the non-2xx path and the 2xx body

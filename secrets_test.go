@@ -789,3 +789,26 @@ func TestSecretsConstructionRefusals(t *testing.T) {
 		assert.NoError(t, err, tok)
 	}
 }
+
+// BenchmarkScrubText: what scrubbing costs where it runs on every call
+// (a response's header values) and on the largest error body, with no
+// token in it, as plain text and as text full of escape-like bytes.
+func BenchmarkScrubText(b *testing.B) {
+	s := newScrubber(hostileToken)
+	cases := map[string][]byte{
+		"header":            []byte("application/json; charset=utf-8"),
+		"1MiB text":         bytes.Repeat([]byte("The quick brown fox jumps over the lazy dog. "), int(maxErrorBodyBytes)/45),
+		"1MiB escape bytes": bytes.Repeat([]byte(`%2F\u0074&#47;tok/`), int(maxErrorBodyBytes)/18),
+	}
+	for name, in := range cases {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if out := scrubText(s, in, false); len(out) != len(in) {
+					b.Fatal("masked text without the token")
+				}
+			}
+		})
+	}
+}
