@@ -121,7 +121,11 @@ func statusFamily(status int) error {
 }
 
 // APIError is an error answer from the server: a non-2xx status, or a 2xx
-// body whose status says "error". It never holds the access token.
+// body whose status says "error". It never holds the access token: where
+// the server echoed it (plain, JSON-escaped, percent-encoded or as HTML
+// references), Message, Details, DetailFields, RequestID and Body show
+// [REDACTED] instead, and a Body cut at 1 MiB through the token ends before
+// it.
 type APIError struct {
 	StatusCode int    // HTTP status of the last attempt
 	Code       int    // body "code", 0 when the body had none
@@ -138,7 +142,7 @@ type APIError struct {
 	// context deadline or the configured maximum.
 	RetryAfter time.Duration
 	Attempts   int    // how many attempts were made
-	Body       []byte // the raw body, at most 1 MiB
+	Body       []byte // the raw body, at most 1 MiB, the token masked
 	Truncated  bool   // Body was cut at 1 MiB
 }
 
