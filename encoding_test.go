@@ -99,3 +99,145 @@ func TestMetadataRefusesWhatAFormCannotCarry(t *testing.T) {
 	require.NoError(t, Metadata{"k": deep["k"]}.EncodeValues("metadata", &vals))
 	require.NoError(t, bodyLimits.check(vals))
 }
+
+// metadataFromShape grows a metadata value from fuzz bytes: each byte picks
+// a kind (low 3 bits) and a size (the next 2 bits); strings and keys come
+// from strs. It makes every value kind Metadata accepts, nested as deep as
+// the bytes go.
+func metadataFromShape(shape []byte, strs []string) any {
+	pos := 0
+	next := func() byte {
+		if pos >= len(shape) {
+			return 0
+		}
+		pos++
+		return shape[pos-1]
+	}
+	var value func(depth int) any
+	value = func(depth int) any {
+		c := next()
+		n := int(c>>3) & 3
+		str := strs[int(c>>5)%len(strs)]
+		switch c & 7 {
+		case 1:
+			m := map[string]any{}
+			for range n {
+				m[strs[int(next())%len(strs)]] = value(depth + 1)
+			}
+			return m
+		case 2:
+			a := make([]any, n)
+			for i := range a {
+				a[i] = value(depth + 1)
+			}
+			return a
+		case 3:
+			a := make([]string, n)
+			for i := range a {
+				a[i] = strs[int(next())%len(strs)]
+			}
+			return a
+		case 4:
+			return nil
+		case 5:
+			return int(c) - 128
+		case 6:
+			m := map[string]string{}
+			for range n {
+				m[strs[int(next())%len(strs)]] = strs[int(next())%len(strs)]
+			}
+			return m
+		case 7:
+			return c&8 != 0
+		}
+		return str
+	}
+	return value(0)
+}
+
+// formCarries is the test's own statement of what a qs body parser
+// (body-parser: depth 32, 1000 parameters) reads back as sent, for
+// metadata v in a body holding params other parameters: no nil, no empty
+// object or array, keys that bracket notation cannot misread.
+func formCarries(v any, params int) bool {
+	leaves := 0
+	var walk func(v any, groups int) bool
+	walk = func(v any, groups int) bool {
+		switch x := v.(type) {
+		case nil:
+			return false
+		case Metadata:
+			return walk(map[string]any(x), groups)
+		case map[string]any:
+			for k, e := range x {
+				if !keyCarries(k) || !walk(e, groups+1) {
+					return false
+				}
+			}
+			return len(x) > 0
+		case map[string]string:
+			for k := range x {
+				if !keyCarries(k) {
+					return false
+				}
+			}
+			leaves += len(x)
+			return len(x) > 0 && groups+1 <= 32
+		case []any:
+			for _, e := range x {
+				if !walk(e, groups+1) {
+					return false
+				}
+			}
+			return len(x) > 0
+		case []string:
+			leaves += len(x)
+			return len(x) > 0 && groups+1 <= 32
+		}
+		leaves++
+		return groups <= 32
+	}
+	// walk adds a group per key: "metadata[k]" has one.
+	return walk(v, 0) && params+leaves <= 1000
+}
+
+func keyCarries(k string) bool {
+	return k != "" && !strings.ContainsAny(k, "[]") && k != "__proto__" && strings.Trim(k, "0123456789") != ""
+}
+
+// qsShape is v as a qs parser gives it back: strings, []any and
+// map[string]any.
+func qsShape(v any) any {
+	switch x := v.(type) {
+	case Metadata:
+		return qsShape(map[string]any(x))
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = qsShape(e)
+		}
+		return out
+	case map[string]string:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = e
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = qsShape(e)
+		}
+		return out
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = e
+		}
+		return out
+	case string:
+		return x
+	}
+	s, _ := formScalar(v)
+	return s
+}
