@@ -18,7 +18,7 @@ import (
 // ordinary object.
 //
 // Values may be strings, bools, numbers (they arrive as strings), nested
-// maps ([map[string]any], Metadata, map[string]string) and arrays ([]any,
+// maps (map[string]any, Metadata, map[string]string) and arrays ([]any,
 // []string). An array of scalars is sent as key[]=a&key[]=b; an array
 // holding objects or arrays is sent with indexes (key[0][sku]=a1), since
 // with key[] the server would merge the objects into one and flatten the
