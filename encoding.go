@@ -16,6 +16,16 @@ import (
 // it is sent in bracket notation (metadata[k]=v, metadata[a][b]=1), which a
 // qs-style server parses back into a nested object; in JSON bodies it is an
 // ordinary object.
+//
+// Values may be strings, bools, numbers (they arrive as strings), nested
+// maps (map[string]any, Metadata, map[string]string) and arrays ([]any,
+// []string). An array of scalars is sent as key[]=a&key[]=b; an array
+// holding objects or arrays is sent with indexes (key[0][sku]=a1), since
+// with key[] the server would merge the objects into one and flatten the
+// arrays. What a form cannot carry is refused with a *ValidationError naming
+// its path (metadata[items][0]): nil, an empty map or an empty array inside
+// the metadata, keys the bracket notation would misread, and nesting past
+// the server's parser depth.
 type Metadata map[string]any
 
 // EncodeValues writes m in bracket notation under key. It implements
@@ -27,10 +37,13 @@ func (m Metadata) EncodeValues(key string, v *url.Values) error {
 func encodeNested(key string, val any, v *url.Values) error {
 	switch x := val.(type) {
 	case nil:
-		v.Add(key, "")
+		return errNullInForm(key)
 	case Metadata:
 		return encodeNested(key, map[string]any(x), v)
 	case map[string]any:
+		if len(x) == 0 {
+			return errEmptyInForm(key, "object")
+		}
 		for k, inner := range x {
 			if err := checkMetadataKey(key, k); err != nil {
 				return err
@@ -40,6 +53,9 @@ func encodeNested(key string, val any, v *url.Values) error {
 			}
 		}
 	case map[string]string:
+		if len(x) == 0 {
+			return errEmptyInForm(key, "object")
+		}
 		for k, inner := range x {
 			if err := checkMetadataKey(key, k); err != nil {
 				return err
@@ -47,12 +63,31 @@ func encodeNested(key string, val any, v *url.Values) error {
 			v.Add(key+"["+k+"]", inner)
 		}
 	case []any:
-		for _, inner := range x {
-			if err := encodeNested(key+"[]", inner, v); err != nil {
-				return err
+		if len(x) == 0 {
+			return errEmptyInForm(key, "array")
+		}
+		indexed := slices.ContainsFunc(x, isFormContainer)
+		for i, inner := range x {
+			elem := key + "[" + strconv.Itoa(i) + "]"
+			if indexed {
+				if err := encodeNested(elem, inner, v); err != nil {
+					return err
+				}
+				continue
 			}
+			if inner == nil {
+				return errNullInForm(elem)
+			}
+			s, ok := formScalar(inner)
+			if !ok {
+				return invalid(elem, "cannot form-encode a value of type %T", inner)
+			}
+			v.Add(key+"[]", s)
 		}
 	case []string:
+		if len(x) == 0 {
+			return errEmptyInForm(key, "array")
+		}
 		for _, inner := range x {
 			v.Add(key+"[]", inner)
 		}
@@ -64,6 +99,28 @@ func encodeNested(key string, val any, v *url.Values) error {
 		v.Add(key, s)
 	}
 	return nil
+}
+
+// errNullInForm refuses nil: a form has no null, and the server would read
+// an empty string.
+func errNullInForm(key string) error {
+	return invalid(key, "null cannot be sent in a form body (it would arrive as \"\")")
+}
+
+// errEmptyInForm refuses an empty object or array: it gives no parameter,
+// so the server would not see it at all.
+func errEmptyInForm(key, what string) error {
+	return invalid(key, "an empty %s cannot be sent in a form body (the server would not see it)", what)
+}
+
+// isFormContainer reports the metadata values that nest: an array holding
+// one is sent with indexes.
+func isFormContainer(val any) bool {
+	switch val.(type) {
+	case Metadata, map[string]any, map[string]string, []any, []string:
+		return true
+	}
+	return false
 }
 
 // formScalar is how a scalar travels in a form body: as its text.
@@ -79,20 +136,25 @@ func formScalar(val any) (string, bool) {
 	return "", false
 }
 
-// formShape is val as a qs-style server holds it after parsing our form
-// body: every scalar a string, nil an empty string. Limits the server
-// measures on the stored object must be measured on this shape: {"n":5}
-// arrives as {"n":"5"}.
-func formShape(val any) (any, error) {
+// formShape is val (sent under key) as a qs-style server holds it after
+// parsing our form body: every scalar a string. Limits the server measures
+// on the stored object must be measured on this shape: {"n":5} arrives as
+// {"n":"5"}. It refuses what encodeNested refuses, with the same
+// *ValidationError.
+func formShape(key string, val any) (any, error) {
 	switch x := val.(type) {
-	case nil:
-		return "", nil
 	case Metadata:
-		return formShape(map[string]any(x))
+		return formShape(key, map[string]any(x))
 	case map[string]any:
+		if len(x) == 0 {
+			return nil, errEmptyInForm(key, "object")
+		}
 		out := make(map[string]any, len(x))
 		for k, inner := range x {
-			shaped, err := formShape(inner)
+			if err := checkMetadataKey(key, k); err != nil {
+				return nil, err
+			}
+			shaped, err := formShape(key+"["+k+"]", inner)
 			if err != nil {
 				return nil, err
 			}
@@ -100,13 +162,27 @@ func formShape(val any) (any, error) {
 		}
 		return out, nil
 	case map[string]string:
+		if len(x) == 0 {
+			return nil, errEmptyInForm(key, "object")
+		}
+		for k := range x {
+			if err := checkMetadataKey(key, k); err != nil {
+				return nil, err
+			}
+		}
 		return x, nil
 	case []string:
+		if len(x) == 0 {
+			return nil, errEmptyInForm(key, "array")
+		}
 		return x, nil
 	case []any:
+		if len(x) == 0 {
+			return nil, errEmptyInForm(key, "array")
+		}
 		out := make([]any, len(x))
 		for i, inner := range x {
-			shaped, err := formShape(inner)
+			shaped, err := formShape(key+"["+strconv.Itoa(i)+"]", inner)
 			if err != nil {
 				return nil, err
 			}
@@ -114,9 +190,12 @@ func formShape(val any) (any, error) {
 		}
 		return out, nil
 	}
+	if val == nil {
+		return nil, errNullInForm(key)
+	}
 	s, ok := formScalar(val)
 	if !ok {
-		return nil, fmt.Errorf("cannot form-encode a value of type %T", val)
+		return nil, invalid(key, "cannot form-encode a value of type %T", val)
 	}
 	return s, nil
 }
@@ -153,6 +232,68 @@ func checkMetadataKey(parent, k string) error {
 	}
 	if strings.Trim(k, "0123456789") == "" {
 		return invalid(parent, "key %q cannot be sent in a form body: a qs parser reads it as an array index", k)
+	}
+	return nil
+}
+
+// The server parses form bodies and query strings with qs, each with its
+// own options (DESIGN §2): body-parser's for bodies, qs's defaults for
+// queries. Past a limit qs does not fail but changes the data (an array
+// becomes an object, a deep key stays literal text, parameters are
+// dropped), so the SDK refuses such requests before sending.
+type wireLimits struct {
+	what  string // "form body" or "query string", for errors
+	depth int    // bracket groups a key may have
+	// arrayLimit is the most elements one array may have (0: no limit,
+	// as in a body, where body-parser raises it to the parameter count).
+	arrayLimit int
+}
+
+const qsParameterLimit = 1000 // parameters qs reads; body-parser answers 413 past it
+
+// maxQueryArray is the most values one array may hold in a query string:
+// the server's query parser turns a longer array into an object. Filter
+// lists that may be longer are split into several requests.
+const maxQueryArray = 20
+
+var (
+	bodyLimits  = wireLimits{what: "form body", depth: 32}                              // body-parser: depth 32, strictDepth
+	queryLimits = wireLimits{what: "query string", depth: 5, arrayLimit: maxQueryArray} // Express "extended": qs defaults
+)
+
+// check refuses vals when the server's parser would not read them back as
+// they are.
+func (l wireLimits) check(vals url.Values) error {
+	n := 0
+	for k, vs := range vals {
+		n += len(vs)
+		groups := strings.Count(k, "[")
+		if groups > l.depth {
+			return invalid(k, "nested %d levels deep; the server reads at most %d in a %s", groups, l.depth, l.what)
+		}
+		if l.arrayLimit == 0 {
+			continue
+		}
+		if len(vs) > l.arrayLimit {
+			return invalid(strings.TrimSuffix(k, "[]"), "%d values; a query string carries at most %d in one array", len(vs), l.arrayLimit)
+		}
+		for rest := k; ; {
+			open := strings.IndexByte(rest, '[')
+			if open < 0 {
+				break
+			}
+			end := strings.IndexByte(rest[open:], ']')
+			if end < 0 {
+				break
+			}
+			if i, err := strconv.Atoi(rest[open+1 : open+end]); err == nil && i >= l.arrayLimit {
+				return invalid(k, "index %d; a query string carries at most %d values in one array", i, l.arrayLimit)
+			}
+			rest = rest[open+end+1:]
+		}
+	}
+	if n > qsParameterLimit {
+		return invalid(l.what, "%d parameters; the server reads at most %d", n, qsParameterLimit)
 	}
 	return nil
 }

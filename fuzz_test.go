@@ -60,44 +60,64 @@ func FuzzRoutePathParams(f *testing.F) {
 }
 
 // FuzzFormEncoding checks that a qs-style parser (the emulator's, written
-// independently) reads our form bodies back as the values we meant:
-// arrays stay arrays even with one element, metadata nests.
+// independently and checked against Node's qs) reads our form bodies back
+// as the values we meant: arrays stay arrays even with one element,
+// metadata nests, arrays of objects and of arrays keep their elements
+// apart. shape grows a nested metadata value (see metadataFromShape); what
+// a form body cannot carry must be refused with a *ValidationError, never
+// sent mangled.
 func FuzzFormEncoding(f *testing.F) {
-	f.Add("lobby", "a,b", "topic", "general", "level", "3")
-	f.Add("x", "one", "k", "", "nested", "v=1&w=2")
-	f.Add("é ü", "%zz,a+b", "a b", "c&d", "x", "y")
-	f.Add("x", "a", "7", "v", "k", "v") // digit keys read as array indexes: refused
+	f.Add("lobby", "a,b", "topic", "general", "level", "3", []byte{})
+	f.Add("x", "one", "k", "", "nested", "v=1&w=2", []byte{})
+	f.Add("é ü", "%zz,a+b", "a b", "c&d", "x", "y", []byte{})
+	f.Add("x", "a", "7", "v", "k", "v", []byte{}) // digit keys read as array indexes: refused
+	// testdata/fuzz/FuzzFormEncoding/seed-* hold the nested shapes: arrays
+	// of objects, of arrays and of string lists, mixed arrays, nil, empty
+	// objects and arrays, nesting at and past the body parser's depth.
 
-	f.Fuzz(func(t *testing.T, channelID, tagList, k1, v1, k2, v2 string) {
+	f.Fuzz(func(t *testing.T, channelID, tagList, k1, v1, k2, v2 string, shape []byte) {
 		for _, s := range []string{channelID, tagList, k1, v1, k2, v2} {
 			if !utf8.ValidString(s) {
 				return // a Node server cannot hold invalid UTF-8 either
 			}
 		}
-		if k1 == "n" {
-			return // k1 would collide with the nested "n" key of the input below
+		if k1 == "n" || k1 == "s" {
+			return // k1 would collide with the "n" or "s" key of the input below
 		}
 		var tags []string
 		if tagList != "" {
 			tags = strings.Split(tagList, ",")
+		}
+		meta := Metadata{k1: v1, "n": map[string]any{k2: v2}}
+		if len(shape) > 0 {
+			meta["s"] = metadataFromShape(shape, []string{k1, v1, k2, v2, "sku", "a1"})
 		}
 		req := &ChannelCreateRequest{
 			ChannelID: channelID,
 			Type:      ChannelTypeStandard,
 			Tags:      tags,
 			UserIDs:   []string{"u1"},
-			Metadata:  Metadata{k1: v1, "n": map[string]any{k2: v2}},
+			Metadata:  meta,
 		}
 		if checkRequired("channelId", channelID) != nil || checkTags("tags", tags) != nil {
 			return
 		}
+		// channelId, type, userIds[] and the tags besides the metadata.
+		carries := formCarries(map[string]any(meta), 3+len(tags))
+		shaped, shapeErr := formShape("metadata", meta)
 		pl, err := formBody{req}.encode()
 		if err != nil {
 			var verr *ValidationError
-			if errors.As(err, &verr) {
-				return // keys bracket notation cannot carry are refused, not mangled
+			if !errors.As(err, &verr) {
+				t.Fatal(err)
 			}
-			t.Fatal(err)
+			if carries {
+				t.Fatalf("refused %#v, which a form carries: %v", meta, err)
+			}
+			return // refused, not mangled
+		}
+		if !carries {
+			t.Fatalf("sent %#v, which a form cannot carry, as %q", meta, pl.data)
 		}
 		parsed, err := chatadmintest.ParseQS(string(pl.data))
 		if err != nil {
@@ -107,19 +127,19 @@ func FuzzFormEncoding(f *testing.F) {
 			"channelId": channelID,
 			"type":      "standard",
 			"userIds":   []any{"u1"},
-			"metadata":  map[string]any{k1: v1, "n": map[string]any{k2: v2}},
+			"metadata":  qsShape(map[string]any(meta)),
 		}
 		if len(tags) > 0 {
-			ts := make([]any, len(tags))
-			for i, tag := range tags {
-				ts[i] = tag
-			}
-			want["tags"] = ts
+			want["tags"] = qsShape(tags)
 		}
 		if !reflect.DeepEqual(parsed, want) {
 			gotJSON, _ := json.Marshal(parsed)
 			wantJSON, _ := json.Marshal(want)
 			t.Fatalf("form %q\nparsed %s\nwant   %s", pl.data, gotJSON, wantJSON)
+		}
+		// Users.Update measures the stored metadata on formShape.
+		if shapeErr != nil || !reflect.DeepEqual(qsShape(shaped), want["metadata"]) {
+			t.Fatalf("formShape = %#v, %v; the server holds %#v", shaped, shapeErr, want["metadata"])
 		}
 	})
 }

@@ -90,7 +90,7 @@ func integBlacklistLifecycle(t *testing.T, it *integEnv) {
 	it.wantRejected(t, room, "but "+newWord+" is not", chatadmin.CodeBlacklistedWord)
 	it.wantPosted(t, room, "un"+newWord+"able")
 	no := false
-	updated, err = it.Client.Blacklist.Update(it.Ctx, exactRule.RuleID, &chatadmin.BlacklistUpdateRequest{IsMatchExactWord: &no})
+	updated, err = it.Client.Blacklist.Update(it.Ctx, exactRule.RuleID, &chatadmin.BlacklistUpdateRequest{Regex: newWord, IsMatchExactWord: &no})
 	integMust(t, "Blacklist.Update exact-word", err)
 	if updated.IsMatchExactWord || updated.Regex != newWord {
 		t.Errorf("Update(isMatchExactWord=false) returned %+v", updated)

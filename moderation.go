@@ -3,6 +3,7 @@ package chatadmin
 import (
 	"context"
 	"net/http"
+	"slices"
 )
 
 // ruleKind tells the blacklist and whitelist apart: they share all code and
@@ -71,28 +72,63 @@ type ruleIDsForm struct {
 
 // ruleUpdateForm is the body of an update. The spec names the new pattern
 // "ruleId" ("Word to be updated to" / "Url to be updated to"), so that is
-// what carries Regex on the wire.
+// what carries Regex on the wire; it is required.
 type ruleUpdateForm struct {
-	Regex            string `url:"ruleId,omitempty"`
+	Regex            string `url:"ruleId"`
 	IsMatchExactWord *bool  `url:"isMatchExactWord,omitempty"`
 }
 
+// list sends a filter of up to maxQueryArray patterns in one request; a
+// longer one in several, whose results it merges.
 func (s *rulesService) list(ctx context.Context, opts *RuleListOptions, reqOpts []RequestOption) ([]Rule, error) {
-	var q ruleQuery
-	if opts != nil {
-		if len(opts.Regexs) > 0 {
-			if err := checkIDs("regexs", opts.Regexs, MaxRegexs); err != nil {
-				return nil, err
-			}
+	var regexs []string
+	if opts != nil && len(opts.Regexs) > 0 {
+		if err := checkIDs("regexs", opts.Regexs, MaxRegexs); err != nil {
+			return nil, err
 		}
-		q.Regexs = opts.Regexs
+		regexs = opts.Regexs
 	}
+	if len(regexs) <= maxQueryArray {
+		return s.listOnce(ctx, regexs, reqOpts)
+	}
+	var out []Rule
+	seen := make(map[string]bool)
+	for chunk := range slices.Chunk(uniqueStrings(regexs), maxQueryArray) {
+		rules, err := s.listOnce(ctx, chunk, reqOpts)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rules {
+			if r.RuleID != "" && seen[r.RuleID] {
+				continue
+			}
+			seen[r.RuleID] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (s *rulesService) listOnce(ctx context.Context, regexs []string, reqOpts []RequestOption) ([]Rule, error) {
 	var out ruleListResponse
-	ep := endpoint{method: http.MethodGet, route: s.kind.route, query: &q, class: safe}
+	ep := endpoint{method: http.MethodGet, route: s.kind.route, query: &ruleQuery{Regexs: regexs}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
 	return out.Results, nil
+}
+
+// uniqueStrings returns ss without repeats, in first-seen order.
+func uniqueStrings(ss []string) []string {
+	seen := make(map[string]bool, len(ss))
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // add is not retried once sent: a repeat would add every pattern twice.
@@ -120,10 +156,9 @@ func (s *rulesService) update(ctx context.Context, ruleID string, form *ruleUpda
 	if err := checkRequired("ruleId", ruleID); err != nil {
 		return nil, err
 	}
-	if form.Regex == "" && form.IsMatchExactWord == nil {
-		if s.kind.exactWord {
-			return nil, invalid("ruleId", "nothing to update: set the new pattern (sent as the body's ruleId) or IsMatchExactWord")
-		}
+	if form.Regex == "" {
+		// The spec lists the body's ruleId ("Word to be updated to") as
+		// required, and the server answers 400 without it.
 		return nil, invalid("ruleId", "the new pattern (sent as the body's ruleId) is required")
 	}
 	var out Rule
@@ -136,6 +171,11 @@ func (s *rulesService) update(ctx context.Context, ruleID string, form *ruleUpda
 }
 
 // List returns the blacklist's rules. The list is not paginated.
+//
+// The server's query parser reads at most 20 values in one array, so a
+// filter of more than 20 patterns is sent as several requests of at most 20
+// each; their results are merged, each rule once, in the order they arrive,
+// and reqOpts apply to every request.
 //
 // API: GET /api/v2/blacklist/records (query)
 func (s *BlacklistService) List(ctx context.Context, opts *RuleListOptions, reqOpts ...RequestOption) ([]Rule, error) {
@@ -168,11 +208,13 @@ func (s *BlacklistService) Delete(ctx context.Context, ruleIDs []string, reqOpts
 	return s.delete(ctx, ruleIDs, reqOpts)
 }
 
-// BlacklistUpdateRequest holds the changes to a blacklist rule; set at least
-// one field.
+// BlacklistUpdateRequest holds the changes to a blacklist rule. Regex is
+// required.
 type BlacklistUpdateRequest struct {
-	// Regex is the rule's new pattern; "" keeps it. The spec sends it in a
-	// body field named "ruleId" and describes it as "Word to be updated to".
+	// Regex is the rule's new pattern, required even to change only the
+	// flag (then give the current pattern): the spec sends it in a body
+	// field named "ruleId" ("Word to be updated to") that it does not mark
+	// optional, and the server answers 400 without it.
 	Regex string
 	// IsMatchExactWord sets the exact-word flag; nil does not send it. The
 	// spec gives the field a default of false, so a server may reset the
@@ -180,8 +222,8 @@ type BlacklistUpdateRequest struct {
 	IsMatchExactWord *bool
 }
 
-// Update changes a blacklist rule's pattern or exact-word flag and returns
-// the rule. ruleID names the rule in the path; the spec's description of
+// Update sets a blacklist rule's pattern and, if given, its exact-word flag,
+// and returns the rule. ruleID names the rule in the path; the spec's description of
 // that segment ("Word to be updated") suggests the current word may also
 // name it, but the SDK and the provider's docs use the rule id.
 //
@@ -194,7 +236,9 @@ func (s *BlacklistService) Update(ctx context.Context, ruleID string, req *Black
 	return s.update(ctx, ruleID, &form, reqOpts)
 }
 
-// List returns the whitelist's rules. The list is not paginated.
+// List returns the whitelist's rules. The list is not paginated. A filter
+// of more than 20 patterns is sent in several requests, as for
+// BlacklistService.List.
 //
 // API: GET /api/v2/whitelist/records (query)
 func (s *WhitelistService) List(ctx context.Context, opts *RuleListOptions, reqOpts ...RequestOption) ([]Rule, error) {

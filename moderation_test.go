@@ -2,10 +2,13 @@ package chatadmin
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/chatadmin/chatadmin-go/chatadmintest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -104,23 +107,36 @@ func TestBlacklistUpdate(t *testing.T) {
 	assert.Equal(t, time.Date(2024, 6, 1, 12, 30, 0, 0, time.UTC), rule.UpdatedAt.UTC())
 }
 
-func TestBlacklistUpdateSendsOnlyGivenFields(t *testing.T) {
+func TestBlacklistUpdateRegexOnly(t *testing.T) {
+	c := newTestClient(t)
+	replyFixture(t, expect(t, wire{Method: "PUT", Path: "/api/v2/blacklist/records/b1", ContentType: contentTypeForm,
+		Form: url.Values{"ruleId": {"worseword"}}}), "rule_blacklist_update_wrapped.json")
+	_, err := c.Blacklist.Update(context.Background(), "b1", &BlacklistUpdateRequest{Regex: "worseword"})
+	require.NoError(t, err)
+}
+
+// TestBlacklistUpdateRequiresRegex: the spec does not mark the body's
+// ruleId (the new pattern) optional and the server answers 400 without it,
+// so an update of the flag alone is refused before sending, as
+// Whitelist.Update refuses an empty pattern.
+func TestBlacklistUpdateRequiresRegex(t *testing.T) {
+	srv := chatadmintest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := NewClient(srv.Token(), WithBaseURL(srv.URL))
+	require.NoError(t, err)
 	ctx := context.Background()
-	t.Run("flag only", func(t *testing.T) {
-		c := newTestClient(t)
-		exact := true
-		replyFixture(t, expect(t, wire{Method: "PUT", Path: "/api/v2/blacklist/records/b1", ContentType: contentTypeForm,
-			Form: url.Values{"isMatchExactWord": {"true"}}}), "rule_blacklist_update_wrapped.json")
-		_, err := c.Blacklist.Update(ctx, "b1", &BlacklistUpdateRequest{IsMatchExactWord: &exact})
-		require.NoError(t, err)
-	})
-	t.Run("regex only", func(t *testing.T) {
-		c := newTestClient(t)
-		replyFixture(t, expect(t, wire{Method: "PUT", Path: "/api/v2/blacklist/records/b1", ContentType: contentTypeForm,
-			Form: url.Values{"ruleId": {"worseword"}}}), "rule_blacklist_update_wrapped.json")
-		_, err := c.Blacklist.Update(ctx, "b1", &BlacklistUpdateRequest{Regex: "worseword"})
-		require.NoError(t, err)
-	})
+	require.NoError(t, c.Blacklist.Add(ctx, []string{"badword"}, MatchExactWord))
+	rules, err := c.Blacklist.List(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, rules, 1)
+
+	exact := false
+	_, err = c.Blacklist.Update(ctx, rules[0].RuleID, &BlacklistUpdateRequest{IsMatchExactWord: &exact})
+	assertInvalidField(t, "ruleId", err)
+	requests := srv.Requests()
+	_, err = c.Blacklist.Update(ctx, rules[0].RuleID, &BlacklistUpdateRequest{Regex: "badword", IsMatchExactWord: &exact})
+	require.NoError(t, err)
+	assert.Len(t, srv.Requests(), len(requests)+1, "the refused update sent nothing")
 }
 
 func TestWhitelistUpdate(t *testing.T) {
@@ -168,6 +184,83 @@ func TestRulesValidation(t *testing.T) {
 	for _, tc := range cases {
 		assertInvalidField(t, tc.field, tc.err)
 	}
+}
+
+// TestRulesListSplitsLongFilters: the server's query parser (qs defaults,
+// arrayLimit 20) reads an array of more than 20 values as an object and
+// refuses it, so a longer filter goes out in requests of at most 20
+// patterns whose results are merged, each rule once, in order.
+func TestRulesListSplitsLongFilters(t *testing.T) {
+	srv := chatadmintest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := NewClient(srv.Token(), WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	ctx := context.Background()
+	var words []string
+	for i := range 45 {
+		words = append(words, fmt.Sprintf("w%02d", i))
+	}
+	require.NoError(t, c.Blacklist.Add(ctx, words, MatchAnywhere))
+	require.NoError(t, c.Whitelist.Add(ctx, words))
+	require.NoError(t, c.Blacklist.Add(ctx, []string{"w07"}, MatchExactWord)) // two rules, one regex
+	all, err := c.Blacklist.List(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, all, 46)
+
+	// 21 distinct patterns, one repeated across the split, plus one that
+	// matches nothing: 23 values.
+	filter := append(slices.Clone(words[:21]), "w03", "nomatch")
+	before := len(srv.Requests())
+	got, err := c.Blacklist.List(ctx, &RuleListOptions{Regexs: filter})
+	require.NoError(t, err)
+	var ids []string
+	for _, r := range got {
+		ids = append(ids, r.RuleID)
+	}
+	// The first request's rules (w00…w19, then the second w07 rule, in
+	// the server's order), then the second's (w20; nomatch matches none).
+	var want []string
+	for _, r := range all[:20] {
+		want = append(want, r.RuleID)
+	}
+	want = append(want, all[45].RuleID, all[20].RuleID)
+	assert.Equal(t, want, ids)
+	reqs := srv.Requests()[before:]
+	require.Len(t, reqs, 2)
+	for _, r := range reqs {
+		q, err := url.ParseQuery(r.RawQuery)
+		require.NoError(t, err)
+		n := len(q["regexs[]"])
+		assert.True(t, n >= 1 && n <= 20, "%d values in one query", n)
+	}
+
+	got, err = c.Whitelist.List(ctx, &RuleListOptions{Regexs: words})
+	require.NoError(t, err)
+	assert.Len(t, got, 45)
+}
+
+// TestQueryArrayLimit: nothing may put more than 20 values in one query
+// array or nest a query key past 5 brackets; the encoder refuses before
+// sending.
+func TestQueryArrayLimit(t *testing.T) {
+	vals := url.Values{}
+	for i := range 21 {
+		vals.Add("ids[]", fmt.Sprint(i))
+	}
+	assertInvalidField(t, "ids", queryLimits.check(vals))
+	vals["ids[]"] = vals["ids[]"][:20]
+	require.NoError(t, queryLimits.check(vals))
+	require.NoError(t, bodyLimits.check(url.Values{"ids[]": make([]string, 500)}))
+	assertInvalidField(t, "a[20][x]", queryLimits.check(url.Values{"a[20][x]": {"1"}}))
+	require.NoError(t, queryLimits.check(url.Values{"a[19][x]": {"1"}}))
+	assertInvalidField(t, "a[b][c][d][e][f][g]", queryLimits.check(url.Values{"a[b][c][d][e][f][g]": {"1"}}))
+	require.NoError(t, queryLimits.check(url.Values{"a[b][c][d][e][f]": {"1"}}))
+	many := url.Values{}
+	for i := range 1001 {
+		many.Set(fmt.Sprint("k", i), "v")
+	}
+	assertInvalidField(t, "query string", queryLimits.check(many))
+	assertInvalidField(t, "form body", bodyLimits.check(many))
 }
 
 // normalizeRule puts a rule's times in UTC so that rules compare with ==.

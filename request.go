@@ -68,6 +68,9 @@ func (f formBody) encode() (payload, error) {
 	if err != nil {
 		return payload{}, err
 	}
+	if err := bodyLimits.check(vals); err != nil {
+		return payload{}, err
+	}
 	return payload{contentType: contentTypeForm, data: appendForm(make([]byte, 0, formLen(vals)), vals)}, nil
 }
 
@@ -130,6 +133,9 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 	if ep.query != nil {
 		vals, err := encodeValues(ep.query)
 		if err != nil {
+			return nil, nil, err
+		}
+		if err := queryLimits.check(vals); err != nil {
 			return nil, nil, err
 		}
 		if len(vals) > 0 {

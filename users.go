@@ -156,13 +156,13 @@ func (r *UserUpdateRequest) validate() error {
 			return invalid("roles", "role #%d is empty", i)
 		}
 	}
-	if r.Metadata != nil {
+	if len(r.Metadata) > 0 { // empty metadata is not sent (see UserUpdateRequest)
 		// The server's limit is on the stored object, which it measures as
 		// JSON after parsing the form body, where every scalar became a
 		// string: measure that shape, not the Go values.
-		shaped, err := formShape(r.Metadata)
+		shaped, err := formShape("metadata", r.Metadata)
 		if err != nil {
-			return invalid("metadata", "%v", err)
+			return err
 		}
 		data, err := json.Marshal(shaped)
 		if err != nil {

@@ -194,7 +194,7 @@ func TestUsersValidation(t *testing.T) {
 		{"limit", list(&UserListOptions{Limit: -1})},
 		{"userId", update("", &UserUpdateRequest{Metadata: Metadata{"a": 1}})},
 		{"metadata", update("u1", &UserUpdateRequest{Metadata: big})},
-		{"metadata", update("u1", &UserUpdateRequest{Metadata: Metadata{"ch": make(chan int)}})},
+		{"metadata[ch]", update("u1", &UserUpdateRequest{Metadata: Metadata{"ch": make(chan int)}})},
 		{"roles", update("u1", &UserUpdateRequest{Roles: make([]string, MaxUserRoles+1)})},
 		{"roles", update("u1", &UserUpdateRequest{Roles: []string{"a", ""}})},
 		{"userId", c.Users.Ban(ctx, "")},

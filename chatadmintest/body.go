@@ -21,7 +21,7 @@ type call struct {
 	r     *http.Request
 	route *route
 	path  map[string]string // path parameters, percent-decoded
-	query map[string]any    // ParseQS of the query string
+	query map[string]any    // parseQuery of the query string
 	body  map[string]any    // form or JSON body (or multipart text fields)
 	file  *uploadFile       // the multipart "file" part
 	image *imageSet         // prepared by prepareImage
@@ -48,11 +48,7 @@ func mediaType(r *http.Request) (string, map[string]string, error) {
 
 // parseRequest fills c.query and c.body according to the route's body kind.
 func parseRequest(e *Emulator, c *call) error {
-	q, err := ParseQS(c.r.URL.RawQuery)
-	if err != nil {
-		return errBadRequest("Invalid query string: " + strings.TrimPrefix(err.Error(), "chatadmintest: "))
-	}
-	c.query = q
+	c.query = parseQuery(c.r.URL.RawQuery)
 	c.body = map[string]any{}
 	switch c.route.kind {
 	case bodyQuery:
@@ -170,7 +166,7 @@ func parseMultipart(e *Emulator, c *call) error {
 		}
 		pairs = append(pairs, [2]string{name, string(val)})
 	}
-	m, err := parsePairs(pairs, max(qsMinArrayLimit, len(pairs)))
+	m, err := parsePairs(pairs, qsOptions{arrayLimit: max(qsMinArrayLimit, len(pairs)), depth: qsDepth, strictDepth: true})
 	if err != nil {
 		return errBadRequest("The input exceeded the depth.")
 	}

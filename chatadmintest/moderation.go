@@ -102,11 +102,12 @@ func (e *Emulator) deleteRules(c *call, kind ruleKind) (*response, error) {
 // updateRule: PUT /api/v2/{blacklist,whitelist}/records/:ruleId → wrapped
 // Rule. The path names the rule by ruleId or, as the spec's "Word to be
 // updated" suggests, by its regex text. The body's ruleId ("Word to be
-// updated to") is taken as the new regex text; isMatchExactWord (blacklist)
-// and isEnabled change only when given.
+// updated to") is the new regex text and required (the spec does not mark
+// it optional); isMatchExactWord (blacklist) and isEnabled change only when
+// given.
 func (e *Emulator) updateRule(c *call, kind ruleKind) (*response, error) {
 	v := &validator{}
-	newRegex, hasRegex := v.str(c.body, "ruleId", strRule{nonEmpty: true})
+	newRegex, _ := v.str(c.body, "ruleId", strRule{required: true, nonEmpty: true})
 	exact, hasExact := false, false
 	if kind == blacklist {
 		exact, hasExact = v.boolean(c.body, "isMatchExactWord", false)
@@ -130,10 +131,7 @@ func (e *Emulator) updateRule(c *call, kind ruleKind) (*response, error) {
 	if r == nil {
 		return nil, errNotFound("Rule")
 	}
-	rx, ex := r.regex, r.exactWord
-	if hasRegex {
-		rx = newRegex
-	}
+	rx, ex := newRegex, r.exactWord
 	if hasExact {
 		ex = exact
 	}

@@ -2,6 +2,7 @@ package chatadmintest
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -41,6 +42,9 @@ func TestBlacklist(t *testing.T) {
 	rules = c.get("/api/v2/blacklist/records?regexs[]=bad").data(t)["results"].([]any)
 	require.Len(t, rules, 1)
 	c.get("/api/v2/blacklist/records?regexs=bad").requireError(t, 422, 500000) // bare value is not an array
+	// The query parser keeps 20 values in an array; 21 make an object.
+	require.Len(t, c.get("/api/v2/blacklist/records?regexs[]=bad" + strings.Repeat("&regexs[]=x", 19)).data(t)["results"], 1)
+	c.get("/api/v2/blacklist/records?regexs[]=bad"+strings.Repeat("&regexs[]=x", 20)).requireError(t, 422, 500000)
 
 	id := first["ruleId"].(string)
 	r = c.form(http.MethodPut, "/api/v2/blacklist/records/"+id, "ruleId=worse&isMatchExactWord=true")
@@ -51,7 +55,9 @@ func TestBlacklist(t *testing.T) {
 	require.Equal(t, 200, c.json(http.MethodPost, "/api/v2/message", textBody("a", "badminton")).status)
 	c.json(http.MethodPost, "/api/v2/message", textBody("a", "even worse")).requireError(t, 400, 400308)
 	// The path may name the rule by its regex text too.
-	r = c.form(http.MethodPut, "/api/v2/blacklist/records/worse", "isEnabled=false")
+	// The new word (the body's ruleId) is required, as the spec lists it.
+	c.form(http.MethodPut, "/api/v2/blacklist/records/worse", "isMatchExactWord=false").requireError(t, 422, 500000)
+	r = c.form(http.MethodPut, "/api/v2/blacklist/records/worse", "ruleId=worse&isEnabled=false")
 	require.Equal(t, false, r.data(t)["isEnabled"])
 	require.Equal(t, 200, c.json(http.MethodPost, "/api/v2/message", textBody("a", "even worse")).status)
 	c.form(http.MethodPut, "/api/v2/blacklist/records/nope", "ruleId=x").requireError(t, 404, 400400)

@@ -1,7 +1,10 @@
 package chatadmintest
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -25,14 +28,15 @@ func TestParseQS(t *testing.T) {
 		{"mutePeriod=0&flag=false", map[string]any{"mutePeriod": "0", "flag": "false"}},
 		{"tags[]=", map[string]any{"tags": []any{""}}},
 		{"tags[]=a&tags[]=b", map[string]any{"tags": []any{"a", "b"}}},
-		{"tags[1]=b&tags[0]=a", map[string]any{"tags": []any{"a", "b"}}}, // index order
-		{"tags[0]=a&tags[5]=b", map[string]any{"tags": []any{"a", "b"}}}, // sparse, compacted
-		{"tags[101]=a", map[string]any{"tags": map[string]any{"101": "a"}}},
-		{"tags[100]=a", map[string]any{"tags": []any{"a"}}},
+		{"tags[1]=b&tags[0]=a", map[string]any{"tags": []any{"a", "b"}}},    // index order
+		{"tags[0]=a&tags[5]=b", map[string]any{"tags": []any{"a", "b"}}},    // sparse, compacted
+		{"tags[100]=a", map[string]any{"tags": map[string]any{"100": "a"}}}, // arrayLimit counts elements
+		{"tags[99]=a", map[string]any{"tags": []any{"a"}}},
 		{"tags[]=a&tags[0]=b", map[string]any{"tags": []any{"a", "b"}}},
 		{"a[0]=x&a[b]=y", map[string]any{"a": map[string]any{"0": "x", "b": "y"}}},
 		{"a=1&a[b]=2", map[string]any{"a": []any{"1", map[string]any{"b": "2"}}}},
-		{"a[b]=2&a=1", map[string]any{"a": map[string]any{"b": "2", "1": true}}},
+		{"a[b]=2&a=1", map[string]any{"a": []any{map[string]any{"b": "2"}, "1"}}}, // strictMerge
+		{"a[b]=2&a=1&a=3", map[string]any{"a": map[string]any{"b": "2", "0": "1", "1": "3"}}},
 		{"a[b]=x&a=", map[string]any{"a": map[string]any{"b": "x"}}},
 		{"q=a+b%20c", map[string]any{"q": "a b c"}},
 		{"q=%zz", map[string]any{"q": "%zz"}}, // malformed escape kept
@@ -86,4 +90,69 @@ func FuzzParseQS(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _ = ParseQS(s) // must not panic
 	})
+}
+
+// TestParseQSMatchesNode replays strings whose parse qs 6.17.1 recorded
+// (testdata/qsnode/gen.js): the query parser and the body parser must give
+// what Node gives, limits and merge quirks included.
+func TestParseQSMatchesNode(t *testing.T) {
+	f, err := os.Open("testdata/qsnode/cases.jsonl")
+	require.NoError(t, err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	n := 0
+	for sc.Scan() {
+		var c struct {
+			S    string
+			Q, B any
+		}
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &c))
+		var body any = "ERR"
+		if m, err := ParseQS(c.S); err == nil {
+			body = asJSON(t, m)
+		}
+		require.Equal(t, c.Q, asJSON(t, parseQuery(c.S)), "query %q", c.S)
+		require.Equal(t, c.B, body, "body %q", c.S)
+		n++
+	}
+	require.NoError(t, sc.Err())
+	require.Equal(t, 1000, n)
+}
+
+// asJSON is v as encoding/json decodes it, to compare with Node's output.
+func asJSON(t *testing.T, v any) any {
+	data, err := json.Marshal(v)
+	require.NoError(t, err)
+	var out any
+	require.NoError(t, json.Unmarshal(data, &out))
+	return out
+}
+
+// TestParseQueryLimits: query strings keep qs's defaults, tighter than a
+// body's: 20 elements per array, 5 bracket groups, 1000 parameters.
+func TestParseQueryLimits(t *testing.T) {
+	list := func(n int, format string) string {
+		s := make([]string, n)
+		for i := range s {
+			s[i] = fmt.Sprintf(format, i)
+		}
+		return strings.Join(s, "&")
+	}
+	for _, format := range []string{"r[]=%d", "r=%d", "r[%d]=x"} {
+		require.Len(t, parseQuery(list(20, format))["r"], 20, format)
+		require.IsType(t, map[string]any{}, parseQuery(list(21, format))["r"], format)
+		body, err := ParseQS(list(21, format))
+		require.NoError(t, err)
+		require.IsType(t, []any{}, body["r"], format)
+	}
+	require.Equal(t, map[string]any{"r": map[string]any{"20": "x"}}, parseQuery("r[20]=x"))
+
+	deep := parseQuery("a[b][c][d][e][f][g][h]=1")
+	require.Equal(t, map[string]any{"a": map[string]any{"b": map[string]any{"c": map[string]any{
+		"d": map[string]any{"e": map[string]any{"f": map[string]any{"[g][h]": "1"}}}}}}}, deep)
+
+	m := parseQuery(list(1001, "k%d=1"))
+	require.Len(t, m, 1000) // the rest is dropped, not refused
+	require.NotContains(t, m, "k1000")
 }
