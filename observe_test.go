@@ -357,3 +357,25 @@ func TestErrorOutcome(t *testing.T) {
 		assert.Equal(t, tc.want, ErrorOutcome(tc.err), "%v", tc.err)
 	}
 }
+
+// TestObserverLimiterWait checks the hook the rate limiter reports its
+// waits through: the wait shows as LimiterWait and is not counted again
+// in RetryWait.
+func TestObserverLimiterWait(t *testing.T) {
+	c, err := NewClient(testToken, WithBaseURL(testBase))
+	require.NoError(t, err)
+	rc := &recordedCall{rec: &recorder{}}
+	st := &callState{ep: &endpoint{op: "Roles.List"}, ob: &callObservation{obs: rc}}
+	t0 := time.Now()
+	st.attempts, st.attemptStart = 1, t0
+	c.observeAttempt(st, nil, errors.New("refused"), true)
+	st.ob.lastEnd = t0.Add(time.Second)
+	st.noteLimiterWait(300 * time.Millisecond)
+	st.attempts, st.attemptStart = 2, t0.Add(2*time.Second)
+	c.observeAttempt(st, &http.Response{StatusCode: 200}, nil, false)
+	require.Len(t, rc.attempts, 2)
+	assert.Equal(t, RetryReasonTransport, rc.attempts[0].RetryReason)
+	assert.Equal(t, 300*time.Millisecond, rc.attempts[1].LimiterWait)
+	assert.Equal(t, 700*time.Millisecond, rc.attempts[1].RetryWait)
+	assert.Equal(t, WaitBackoff, rc.attempts[1].RetryWaitCause)
+}

@@ -67,11 +67,11 @@ func (h *harness) ended(t *testing.T) []sdktrace.ReadOnlySpan {
 		checkClean(t, s.Name(), s.Name())
 		checkClean(t, s.Name(), s.Status().Description)
 		for _, kv := range s.Attributes() {
-			checkClean(t, s.Name(), kv.Value.Emit())
+			checkClean(t, s.Name(), kv.Value.String())
 		}
 		for _, ev := range s.Events() {
 			for _, kv := range ev.Attributes {
-				checkClean(t, s.Name(), kv.Value.Emit())
+				checkClean(t, s.Name(), kv.Value.String())
 			}
 		}
 	}
@@ -249,7 +249,7 @@ func TestMetricsAfterFaults(t *testing.T) {
 			got[m.Name] = m
 			for _, attrs := range attrSets(m) {
 				for _, kv := range attrs.ToSlice() {
-					checkClean(t, m.Name, kv.Value.Emit())
+					checkClean(t, m.Name, kv.Value.String())
 				}
 			}
 		}

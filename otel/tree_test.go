@@ -39,7 +39,7 @@ func spanTree(spans []sdktrace.ReadOnlySpan) string {
 		b.WriteByte('\n')
 		var attrs []string
 		for _, kv := range s.Attributes() {
-			v := kv.Value.Emit()
+			v := kv.Value.String()
 			switch kv.Key {
 			case chatadminotel.KeyWait, chatadminotel.KeyLimiterWait:
 				v = "<seconds>"
