@@ -146,7 +146,7 @@ func (s *ChannelsService) List(ctx context.Context, opts *ChannelListOptions, re
 		}
 	}
 	var out channelListResponse
-	ep := endpoint{method: http.MethodPost, route: "/api/v2/channels", body: formBody{&form}, class: safe}
+	ep := endpoint{op: "Channels.List", method: http.MethodPost, route: "/api/v2/channels", body: formBody{&form}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (s *ChannelsService) Create(ctx context.Context, req *ChannelCreateRequest,
 		return nil, err
 	}
 	var out ChannelResult
-	ep := endpoint{method: http.MethodPost, route: "/api/v2/channel", body: formBody{&r}, class: unsafe}
+	ep := endpoint{op: "Channels.Create", method: http.MethodPost, route: "/api/v2/channel", body: formBody{&r}, class: unsafe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func (s *ChannelsService) UpdateDisplayName(ctx context.Context, channelID, disp
 		return nil, err
 	}
 	var out Channel
-	ep := endpoint{method: http.MethodPost, route: "/api/v2/channel/displayName",
+	ep := endpoint{op: "Channels.UpdateDisplayName", method: http.MethodPost, route: "/api/v2/channel/displayName",
 		body: formBody{&displayNameForm{channelID, displayName}}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
@@ -257,14 +257,14 @@ type userIDsJSON struct {
 
 // usersAction is the shape shared by the member, ban and unban calls: a
 // channel id in the path and a list of user ids in the body.
-func (s *ChannelsService) usersAction(ctx context.Context, method, route, channelID string, userIDs []string, body requestBody, reqOpts []RequestOption) error {
+func (s *ChannelsService) usersAction(ctx context.Context, op, method, route, channelID string, userIDs []string, body requestBody, reqOpts []RequestOption) error {
 	if err := checkRequired("channelId", channelID); err != nil {
 		return err
 	}
 	if err := checkIDs("userIds", userIDs, MaxUserIDs); err != nil {
 		return err
 	}
-	ep := endpoint{method: method, route: route, params: []string{channelID}, body: body, class: safe}
+	ep := endpoint{op: op, method: method, route: route, params: []string{channelID}, body: body, class: safe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
 }
 
@@ -272,7 +272,7 @@ func (s *ChannelsService) usersAction(ctx context.Context, method, route, channe
 //
 // API: POST /api/v2/channel/:channelId/users (form)
 func (s *ChannelsService) AddUsers(ctx context.Context, channelID string, userIDs []string, reqOpts ...RequestOption) error {
-	return s.usersAction(ctx, http.MethodPost, "/api/v2/channel/:channelId/users", channelID, userIDs,
+	return s.usersAction(ctx, "Channels.AddUsers", http.MethodPost, "/api/v2/channel/:channelId/users", channelID, userIDs,
 		formBody{&userIDsForm{userIDs}}, reqOpts)
 }
 
@@ -280,7 +280,7 @@ func (s *ChannelsService) AddUsers(ctx context.Context, channelID string, userID
 //
 // API: DELETE /api/v2/channel/:channelId/users (JSON)
 func (s *ChannelsService) RemoveUsers(ctx context.Context, channelID string, userIDs []string, reqOpts ...RequestOption) error {
-	return s.usersAction(ctx, http.MethodDelete, "/api/v2/channel/:channelId/users", channelID, userIDs,
+	return s.usersAction(ctx, "Channels.RemoveUsers", http.MethodDelete, "/api/v2/channel/:channelId/users", channelID, userIDs,
 		jsonBody{&userIDsJSON{userIDs}}, reqOpts)
 }
 
@@ -288,7 +288,7 @@ func (s *ChannelsService) RemoveUsers(ctx context.Context, channelID string, use
 //
 // API: POST /api/v2/channel/:channelId/users/ban (form)
 func (s *ChannelsService) BanUsers(ctx context.Context, channelID string, userIDs []string, reqOpts ...RequestOption) error {
-	return s.usersAction(ctx, http.MethodPost, "/api/v2/channel/:channelId/users/ban", channelID, userIDs,
+	return s.usersAction(ctx, "Channels.BanUsers", http.MethodPost, "/api/v2/channel/:channelId/users/ban", channelID, userIDs,
 		formBody{&userIDsForm{userIDs}}, reqOpts)
 }
 
@@ -297,7 +297,7 @@ func (s *ChannelsService) BanUsers(ctx context.Context, channelID string, userID
 //
 // API: POST /api/v2/channel/:channelId/users/unban (form)
 func (s *ChannelsService) UnbanUsers(ctx context.Context, channelID string, userIDs []string, reqOpts ...RequestOption) error {
-	return s.usersAction(ctx, http.MethodPost, "/api/v2/channel/:channelId/users/unban", channelID, userIDs,
+	return s.usersAction(ctx, "Channels.UnbanUsers", http.MethodPost, "/api/v2/channel/:channelId/users/unban", channelID, userIDs,
 		formBody{&userIDsForm{userIDs}}, reqOpts)
 }
 
@@ -310,11 +310,11 @@ type muteUsersForm struct {
 	UserIDs    bracketList `url:"userIds"`
 }
 
-func (s *ChannelsService) setChannelMute(ctx context.Context, channelID string, millis int64, reqOpts []RequestOption) error {
+func (s *ChannelsService) setChannelMute(ctx context.Context, op, channelID string, millis int64, reqOpts []RequestOption) error {
 	if err := checkRequired("channelId", channelID); err != nil {
 		return err
 	}
-	ep := endpoint{method: http.MethodPut, route: "/api/v2/channel/:channelId/mute", params: []string{channelID},
+	ep := endpoint{op: op, method: http.MethodPut, route: "/api/v2/channel/:channelId/mute", params: []string{channelID},
 		body: jsonBody{&mutePeriodJSON{millis}}, class: safe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
 }
@@ -328,18 +328,18 @@ func (s *ChannelsService) Mute(ctx context.Context, channelID string, period tim
 	if err != nil {
 		return err
 	}
-	return s.setChannelMute(ctx, channelID, millis, reqOpts)
+	return s.setChannelMute(ctx, "Channels.Mute", channelID, millis, reqOpts)
 }
 
 // Unmute unmutes a channel (a mute period of 0 on the wire).
 //
 // API: PUT /api/v2/channel/:channelId/mute (JSON)
 func (s *ChannelsService) Unmute(ctx context.Context, channelID string, reqOpts ...RequestOption) error {
-	return s.setChannelMute(ctx, channelID, 0, reqOpts)
+	return s.setChannelMute(ctx, "Channels.Unmute", channelID, 0, reqOpts)
 }
 
-func (s *ChannelsService) setUsersMute(ctx context.Context, channelID string, userIDs []string, millis int64, reqOpts []RequestOption) error {
-	return s.usersAction(ctx, http.MethodPut, "/api/v2/channel/:channelId/users/mute", channelID, userIDs,
+func (s *ChannelsService) setUsersMute(ctx context.Context, op, channelID string, userIDs []string, millis int64, reqOpts []RequestOption) error {
+	return s.usersAction(ctx, op, http.MethodPut, "/api/v2/channel/:channelId/users/mute", channelID, userIDs,
 		formBody{&muteUsersForm{millis, userIDs}}, reqOpts)
 }
 
@@ -352,14 +352,14 @@ func (s *ChannelsService) MuteUsers(ctx context.Context, channelID string, userI
 	if err != nil {
 		return err
 	}
-	return s.setUsersMute(ctx, channelID, userIDs, millis, reqOpts)
+	return s.setUsersMute(ctx, "Channels.MuteUsers", channelID, userIDs, millis, reqOpts)
 }
 
 // UnmuteUsers unmutes users in a channel (a mute period of 0 on the wire).
 //
 // API: PUT /api/v2/channel/:channelId/users/mute (form)
 func (s *ChannelsService) UnmuteUsers(ctx context.Context, channelID string, userIDs []string, reqOpts ...RequestOption) error {
-	return s.setUsersMute(ctx, channelID, userIDs, 0, reqOpts)
+	return s.setUsersMute(ctx, "Channels.UnmuteUsers", channelID, userIDs, 0, reqOpts)
 }
 
 // Close closes a channel for good: its members are removed and its messages
@@ -370,7 +370,7 @@ func (s *ChannelsService) Close(ctx context.Context, channelID string, reqOpts .
 	if err := checkRequired("channelId", channelID); err != nil {
 		return err
 	}
-	ep := endpoint{method: http.MethodPost, route: "/api/v2/channel/:channelId/close", params: []string{channelID},
+	ep := endpoint{op: "Channels.Close", method: http.MethodPost, route: "/api/v2/channel/:channelId/close", params: []string{channelID},
 		body: formBody{}, class: unsafe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
 }

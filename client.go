@@ -53,6 +53,9 @@ type Client struct {
 	maxRetryAfter    time.Duration
 	maxResponseBytes int64
 	budget           *retryBudget
+	observer         Observer
+	serverAddress    string // host and port of baseURL, for the Observer
+	serverPort       int
 
 	Channels  *ChannelsService  // channels, their members, mutes and bans
 	Messages  *MessagesService  // messages, image and file uploads and downloads
@@ -122,7 +125,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		maxRetryAfter:    cfg.maxRetryAfter,
 		maxResponseBytes: cfg.maxResponseBytes,
 		budget:           newRetryBudget(cfg.budgetCapacity, cfg.budgetRefund),
+		observer:         cfg.observer,
 	}
+	c.serverAddress, c.serverPort = serverOf(base)
 	if cfg.userAgentSuffix != "" {
 		c.userAgent += " " + cfg.userAgentSuffix
 	}

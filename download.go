@@ -35,9 +35,10 @@ func (d *Download) Close() error { return d.Body.Close() }
 // download sends ep and hands back its body unread. Unlike call it does not
 // cap the body at the client's response limit: downloads are as large as
 // the uploads were.
-func (c *Client) download(ctx context.Context, ep *endpoint, reqOpts []RequestOption) (*Download, error) {
+func (c *Client) download(ctx context.Context, ep *endpoint, reqOpts []RequestOption) (_ *Download, err error) {
 	ep.accept = "*/*" // the body is the file itself, whatever its type
-	resp, _, err := c.send(ctx, ep, reqOpts)
+	resp, st, err := c.send(ctx, ep, reqOpts)
+	defer c.observeEnd(st, &err)
 	if err != nil {
 		return nil, err
 	}

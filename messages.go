@@ -172,7 +172,7 @@ func (s *MessagesService) query(ctx context.Context, channelID string, opts *Mes
 		return nil, err
 	}
 	var out messagesResponse
-	ep := endpoint{method: http.MethodPost, route: "/api/v2/messages", body: jsonBody{opts.wire(channelID)}, class: safe}
+	ep := endpoint{op: "Messages.List", method: http.MethodPost, route: "/api/v2/messages", body: jsonBody{opts.wire(channelID)}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
@@ -310,7 +310,7 @@ type MessageResult struct {
 // API: GET /api/v2/message/:messageId (query)
 func (s *MessagesService) Get(ctx context.Context, messageID string, reqOpts ...RequestOption) (*MessageResult, error) {
 	var out MessageResult
-	ep := endpoint{method: http.MethodGet, route: "/api/v2/message/:messageId", params: []string{messageID}, class: safe}
+	ep := endpoint{op: "Messages.Get", method: http.MethodGet, route: "/api/v2/message/:messageId", params: []string{messageID}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
@@ -400,7 +400,7 @@ func (s *MessagesService) Create(ctx context.Context, channelID string, req *Mes
 	if err != nil {
 		return nil, err
 	}
-	ep := endpoint{method: http.MethodPost, route: "/api/v2/message", body: jsonBody{body}, class: unsafe}
+	ep := endpoint{op: "Messages.Create", method: http.MethodPost, route: "/api/v2/message", body: jsonBody{body}, class: unsafe}
 	return s.create(ctx, &ep, reqOpts)
 }
 
@@ -421,7 +421,7 @@ func (s *MessagesService) create(ctx context.Context, ep *endpoint, reqOpts []Re
 //
 // API: DELETE /api/v2/message/:messageId (no body)
 func (s *MessagesService) Delete(ctx context.Context, messageID string, reqOpts ...RequestOption) error {
-	ep := endpoint{method: http.MethodDelete, route: "/api/v2/message/:messageId", params: []string{messageID}, class: safe}
+	ep := endpoint{op: "Messages.Delete", method: http.MethodDelete, route: "/api/v2/message/:messageId", params: []string{messageID}, class: safe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
 }
 
@@ -451,12 +451,12 @@ func (s *MessagesService) CreateImage(ctx context.Context, channelID string, req
 	if req == nil {
 		req = &ImageMessageRequest{}
 	}
-	return s.upload(ctx, "/api/v2/messages/images", channelID, req.File, req.Tags, &imageMessageForm{channelID, *req}, reqOpts)
+	return s.upload(ctx, "Messages.CreateImage", "/api/v2/messages/images", channelID, req.File, req.Tags, &imageMessageForm{channelID, *req}, reqOpts)
 }
 
 // upload validates and sends an image or file message: fields are the
 // multipart text fields (a go-querystring-tagged struct).
-func (s *MessagesService) upload(ctx context.Context, route, channelID string, file *UploadFile, tags []string, fields any, reqOpts []RequestOption) (*Message, error) {
+func (s *MessagesService) upload(ctx context.Context, op, route, channelID string, file *UploadFile, tags []string, fields any, reqOpts []RequestOption) (*Message, error) {
 	if err := checkRequired("channelId", channelID); err != nil {
 		return nil, err
 	}
@@ -466,7 +466,7 @@ func (s *MessagesService) upload(ctx context.Context, route, channelID string, f
 	if err := checkTags("tags", tags); err != nil {
 		return nil, err
 	}
-	ep := endpoint{method: http.MethodPost, route: route, body: multipartBody{fields: fields, file: file}, class: unsafe}
+	ep := endpoint{op: op, method: http.MethodPost, route: route, body: multipartBody{fields: fields, file: file}, class: unsafe}
 	return s.create(ctx, &ep, reqOpts)
 }
 
@@ -492,7 +492,7 @@ func (s *MessagesService) CreateFile(ctx context.Context, channelID string, req 
 	if req == nil {
 		req = &FileMessageRequest{}
 	}
-	return s.upload(ctx, "/api/v2/messages/files", channelID, req.File, req.Tags, &fileMessageForm{channelID, *req}, reqOpts)
+	return s.upload(ctx, "Messages.CreateFile", "/api/v2/messages/files", channelID, req.File, req.Tags, &fileMessageForm{channelID, *req}, reqOpts)
 }
 
 // ImageSize is a size of a stored image, for GetImage.
@@ -523,7 +523,7 @@ func (s *MessagesService) GetImage(ctx context.Context, messageID string, size I
 		string(ImageSizeLarge), string(ImageSizeFull)); err != nil {
 		return nil, err
 	}
-	ep := endpoint{method: http.MethodGet, route: "/api/v2/messages/:messageId/images", params: []string{messageID},
+	ep := endpoint{op: "Messages.GetImage", method: http.MethodGet, route: "/api/v2/messages/:messageId/images", params: []string{messageID},
 		query: &imageQuery{size}, class: safe}
 	return s.client.download(ctx, &ep, reqOpts)
 }
@@ -533,6 +533,6 @@ func (s *MessagesService) GetImage(ctx context.Context, messageID string, size I
 //
 // API: GET /api/v2/messages/:messageId/files (query)
 func (s *MessagesService) GetFile(ctx context.Context, messageID string, reqOpts ...RequestOption) (*Download, error) {
-	ep := endpoint{method: http.MethodGet, route: "/api/v2/messages/:messageId/files", params: []string{messageID}, class: safe}
+	ep := endpoint{op: "Messages.GetFile", method: http.MethodGet, route: "/api/v2/messages/:messageId/files", params: []string{messageID}, class: safe}
 	return s.client.download(ctx, &ep, reqOpts)
 }

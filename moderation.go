@@ -11,11 +11,17 @@ import (
 type ruleKind struct {
 	route     string
 	exactWord bool
+	op        ruleOps
 }
 
+// ruleOps are the Observer's names of the four rule calls of one list.
+type ruleOps struct{ list, add, delete, update string }
+
 var (
-	blacklistRules = ruleKind{route: "/api/v2/blacklist/records", exactWord: true}
-	whitelistRules = ruleKind{route: "/api/v2/whitelist/records"}
+	blacklistRules = ruleKind{route: "/api/v2/blacklist/records", exactWord: true,
+		op: ruleOps{"Blacklist.List", "Blacklist.Add", "Blacklist.Delete", "Blacklist.Update"}}
+	whitelistRules = ruleKind{route: "/api/v2/whitelist/records",
+		op: ruleOps{"Whitelist.List", "Whitelist.Add", "Whitelist.Delete", "Whitelist.Update"}}
 )
 
 type rulesService struct {
@@ -111,7 +117,7 @@ func (s *rulesService) list(ctx context.Context, opts *RuleListOptions, reqOpts 
 
 func (s *rulesService) listOnce(ctx context.Context, regexs []string, reqOpts []RequestOption) ([]Rule, error) {
 	var out ruleListResponse
-	ep := endpoint{method: http.MethodGet, route: s.kind.route, query: &ruleQuery{Regexs: regexs}, class: safe}
+	ep := endpoint{op: s.kind.op.list, method: http.MethodGet, route: s.kind.route, query: &ruleQuery{Regexs: regexs}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
@@ -140,7 +146,7 @@ func (s *rulesService) add(ctx context.Context, regexs []string, exactWord bool,
 	if s.kind.exactWord {
 		form.IsMatchExactWord = &exactWord
 	}
-	ep := endpoint{method: http.MethodPost, route: s.kind.route, body: formBody{&form}, class: unsafe}
+	ep := endpoint{op: s.kind.op.add, method: http.MethodPost, route: s.kind.route, body: formBody{&form}, class: unsafe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
 }
 
@@ -148,7 +154,7 @@ func (s *rulesService) delete(ctx context.Context, ruleIDs []string, reqOpts []R
 	if err := checkIDs("ruleIds", ruleIDs, 0); err != nil {
 		return err
 	}
-	ep := endpoint{method: http.MethodDelete, route: s.kind.route, body: formBody{&ruleIDsForm{ruleIDs}}, class: safe}
+	ep := endpoint{op: s.kind.op.delete, method: http.MethodDelete, route: s.kind.route, body: formBody{&ruleIDsForm{ruleIDs}}, class: safe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
 }
 
@@ -162,7 +168,7 @@ func (s *rulesService) update(ctx context.Context, ruleID string, form *ruleUpda
 		return nil, invalid("ruleId", "the new pattern (sent as the body's ruleId) is required")
 	}
 	var out Rule
-	ep := endpoint{method: http.MethodPut, route: s.kind.route + "/:ruleId", params: []string{ruleID},
+	ep := endpoint{op: s.kind.op.update, method: http.MethodPut, route: s.kind.route + "/:ruleId", params: []string{ruleID},
 		body: formBody{form}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err

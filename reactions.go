@@ -89,7 +89,7 @@ func (s *ReactionsService) List(ctx context.Context, referenceID string, opts *R
 		}
 	}
 	var out reactorListResponse
-	ep := endpoint{method: http.MethodGet, route: "/api/v2/reactions", query: &q, class: safe}
+	ep := endpoint{op: "Reactions.List", method: http.MethodGet, route: "/api/v2/reactions", query: &q, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func (s *ReactionsService) Create(ctx context.Context, req *ReactionRequest, req
 	var out struct {
 		AddedID string `json:"addedId"`
 	}
-	ep := endpoint{method: http.MethodPost, route: "/api/v2/reactions", body: formBody{form}, class: unsafe}
+	ep := endpoint{op: "Reactions.Create", method: http.MethodPost, route: "/api/v2/reactions", body: formBody{form}, class: unsafe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return "", err
 	}
@@ -188,7 +188,7 @@ func (s *ReactionsService) Delete(ctx context.Context, req *ReactionRequest, req
 	var out struct {
 		RemovedID string `json:"removedId"`
 	}
-	ep := endpoint{method: http.MethodDelete, route: "/api/v2/reactions", body: formBody{form}, class: safe}
+	ep := endpoint{op: "Reactions.Delete", method: http.MethodDelete, route: "/api/v2/reactions", body: formBody{form}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return "", err
 	}
@@ -231,7 +231,7 @@ func (s *ReactionsService) MostReacted(ctx context.Context, reactionName string,
 		q.Limit = opts.Limit
 	}
 	var out []MostReactedMessage
-	ep := endpoint{method: http.MethodGet, route: "/api/v2/reactions/messages/most", query: &q, class: safe}
+	ep := endpoint{op: "Reactions.MostReacted", method: http.MethodGet, route: "/api/v2/reactions/messages/most", query: &q, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}

@@ -35,6 +35,7 @@ const (
 
 // endpoint describes one call; the pipeline does the rest.
 type endpoint struct {
+	op     string // the SDK method, e.g. "Channels.BanUsers" (see Observer)
 	method string
 	route  string   // template, e.g. "/api/v2/channel/:channelId/users"
 	params []string // values of the template's :params, in order
@@ -218,6 +219,7 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 	if err != nil {
 		return nil, nil, err
 	}
+	req = c.observeCall(req, st)
 	resp, err := c.http.Do(req)
 	if co.info != nil {
 		co.info.Attempts = st.attempts
@@ -240,8 +242,9 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 
 // call sends ep and decodes the success body into out (nil for action
 // endpoints, whose bodies are ignored).
-func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...RequestOption) error {
+func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...RequestOption) (err error) {
 	resp, st, err := c.send(ctx, ep, opts)
+	defer c.observeEnd(st, &err)
 	if err != nil {
 		return err
 	}

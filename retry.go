@@ -36,6 +36,8 @@ type callState struct {
 	gaveUpRetryAfter time.Duration // the advised wait we refused to sit out
 	outcomeUnknown   bool          // an unsafe request failed after it was sent
 	budgetExhausted  bool          // a retry was refused by the client's retry budget
+
+	ob *callObservation // nil unless the Client has an Observer (observe.go)
 }
 
 func (st *callState) trace() *httptrace.ClientTrace {
@@ -97,6 +99,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	err = c.scrubError(err)
 	c.logAttempt(st, resp, err, retry)
+	c.observeAttempt(st, resp, err, retry && ctx.Err() == nil)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}

@@ -43,7 +43,7 @@ func (s *RolesService) List(ctx context.Context, opts *RoleListOptions, reqOpts 
 		q.Filter = opts.Filter
 	}
 	var out roleListResponse
-	ep := endpoint{method: http.MethodGet, route: "/api/v2/roles", query: &q, class: safe}
+	ep := endpoint{op: "Roles.List", method: http.MethodGet, route: "/api/v2/roles", query: &q, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
@@ -75,6 +75,6 @@ func (s *RolesService) Add(ctx context.Context, req *RoleAddRequest, reqOpts ...
 	if err := checkIDs("permissions", req.Permissions, 0); err != nil {
 		return err
 	}
-	ep := endpoint{method: http.MethodPut, route: "/api/v2/roles", body: formBody{&roleAddForm{req.Names, req.Permissions}}, class: safe}
+	ep := endpoint{op: "Roles.Add", method: http.MethodPut, route: "/api/v2/roles", body: formBody{&roleAddForm{req.Names, req.Permissions}}, class: safe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
 }

@@ -89,7 +89,7 @@ func (s *UsersService) List(ctx context.Context, opts *UserListOptions, reqOpts 
 		q = userQuery{Search: opts.Search, Filter: opts.Filter, PageToken: opts.Token, Limit: opts.Limit}
 	}
 	var out userListResponse
-	ep := endpoint{method: http.MethodGet, route: "/api/v2/users", query: &q, class: safe}
+	ep := endpoint{op: "Users.List", method: http.MethodGet, route: "/api/v2/users", query: &q, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func (s *UsersService) Update(ctx context.Context, userID string, req *UserUpdat
 		form.DisplayName, form.Roles, form.Metadata = req.DisplayName, req.Roles, req.Metadata
 	}
 	var out User
-	ep := endpoint{method: http.MethodPut, route: "/api/v2/users", body: formBody{&form}, class: safe}
+	ep := endpoint{op: "Users.Update", method: http.MethodPut, route: "/api/v2/users", body: formBody{&form}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
@@ -204,11 +204,11 @@ type userIDForm struct {
 
 // globalBan sends a global ban or unban. Both are safe to repeat: a second
 // ban leaves the user banned.
-func (s *UsersService) globalBan(ctx context.Context, route, userID string, reqOpts []RequestOption) error {
+func (s *UsersService) globalBan(ctx context.Context, op, route, userID string, reqOpts []RequestOption) error {
 	if err := checkRequired("userId", userID); err != nil {
 		return err
 	}
-	ep := endpoint{method: http.MethodPost, route: route, body: formBody{&userIDForm{userID}}, class: safe}
+	ep := endpoint{op: op, method: http.MethodPost, route: route, body: formBody{&userIDForm{userID}}, class: safe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
 }
 
@@ -217,14 +217,14 @@ func (s *UsersService) globalBan(ctx context.Context, route, userID string, reqO
 //
 // API: POST /api/v2/users/ban (form)
 func (s *UsersService) Ban(ctx context.Context, userID string, reqOpts ...RequestOption) error {
-	return s.globalBan(ctx, "/api/v2/users/ban", userID, reqOpts)
+	return s.globalBan(ctx, "Users.Ban", "/api/v2/users/ban", userID, reqOpts)
 }
 
 // Unban lifts a user's global ban.
 //
 // API: POST /api/v2/users/unban (form)
 func (s *UsersService) Unban(ctx context.Context, userID string, reqOpts ...RequestOption) error {
-	return s.globalBan(ctx, "/api/v2/users/unban", userID, reqOpts)
+	return s.globalBan(ctx, "Users.Unban", "/api/v2/users/unban", userID, reqOpts)
 }
 
 // ClearFlags removes the flags other users put on a user and returns the
@@ -236,7 +236,7 @@ func (s *UsersService) ClearFlags(ctx context.Context, userID string, reqOpts ..
 		return nil, err
 	}
 	var out User
-	ep := endpoint{method: http.MethodDelete, route: "/api/v2/users/:userId/flags", params: []string{userID},
+	ep := endpoint{op: "Users.ClearFlags", method: http.MethodDelete, route: "/api/v2/users/:userId/flags", params: []string{userID},
 		body: formBody{}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
