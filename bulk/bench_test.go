@@ -45,7 +45,7 @@ func BenchmarkRunnerOverhead(b *testing.B) {
 		name    string
 		journal bool
 		safe    bool
-	}{{"no-journal", false, true}, {"journal/idempotent", true, true}, {"journal/unsafe", true, false}} {
+	}{{"no-journal", false, true}, {"journal-idempotent", true, true}, {"journal-unsafe", true, false}} {
 		b.Run(tc.name, func(b *testing.B) {
 			job := &Job[string]{Name: "bench", Idempotent: tc.safe, Concurrency: 8, Do: noop}
 			if tc.journal {
