@@ -146,7 +146,10 @@ func TestCorruptMiddleLineIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path, bytes.Replace(data, []byte(`"k":"u1"`), []byte(`"k":u1"`), 1), 0o600))
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	require.Len(t, lines, 1+3+1, "header, three records, and the empty tail")
+	lines[2] = []byte("{\"k\":u1\"\n") // a record in the middle, not the last one
+	require.NoError(t, os.WriteFile(path, bytes.Join(lines, nil), 0o600))
 	_, err = job.Run(context.Background(), Slice(ids(3)))
 	require.ErrorIs(t, err, ErrJournalCorrupt)
 }
