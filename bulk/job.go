@@ -1,0 +1,380 @@
+package bulk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/chatadmin/chatadmin-go"
+)
+
+// DefaultConcurrency is the number of calls a job keeps in flight when
+// Job.Concurrency is 0.
+const DefaultConcurrency = 8
+
+// Defaults of the journal's batching.
+const (
+	DefaultJournalSyncRecords  = 1000
+	DefaultJournalSyncInterval = 200 * time.Millisecond
+)
+
+// Job is one operation to run over many items. Fill in Name and Do (and
+// Key for items that are not strings), then call Run; a Job may be run
+// again, for example to resume from its journal.
+type Job[T any] struct {
+	// Name identifies the job in its journal: a journal written by a job of
+	// another name is refused. Include what makes two jobs different, such
+	// as the channel id ("channel.ban/lobby").
+	Name string
+	// Idempotent declares that doing an item twice is harmless (a ban, a
+	// delete, an update to fixed values). It decides what a resumed run
+	// does with items that failed or whose outcome is unknown: an
+	// idempotent job runs them again; any other job reports them and never
+	// sends them again (see the package documentation).
+	Idempotent bool
+	// ChunkSize is how many items one call of Do receives: 1 (the default)
+	// for per-item calls, the API's own limit for list calls (e.g.
+	// chatadmin.MaxUserIDs).
+	ChunkSize int
+	// Do performs the operation on a chunk. nil marks every item Done; an
+	// error wrapping chatadmin.ErrOutcomeUnknown marks them Unknown; any
+	// other error marks them Failed, which for a job that is not Idempotent
+	// must mean that the operation surely did not take effect. Do is called
+	// from up to Concurrency goroutines at once and must not keep chunk.
+	Do func(ctx context.Context, chunk []T) error
+	// Key returns an item's identity in the journal and in results. It may
+	// be nil for string items, whose key is the string itself.
+	Key func(T) string
+	// Concurrency bounds the calls of Do in flight; DefaultConcurrency when
+	// 0.
+	Concurrency int
+
+	// Journal is the path of the journal file; "" runs without one.
+	Journal string
+	// JournalSyncRecords and JournalSyncInterval batch the fsyncs of
+	// outcome records; DefaultJournalSyncRecords and
+	// DefaultJournalSyncInterval when 0.
+	JournalSyncRecords  int
+	JournalSyncInterval time.Duration
+
+	// Grace lets the calls in flight when ctx ends run for up to this long
+	// before they are cancelled too; 0 cancels them with ctx.
+	Grace time.Duration
+
+	// OnResult, when set, receives every item's result. OnProgress, when
+	// set, receives a snapshot after every result. Both are called on the
+	// goroutine that called Run, one call at a time, so they need no
+	// locking; while they run no result is recorded, and once a few chunks
+	// are waiting the workers block, so they must return quickly.
+	OnResult   func(Result[T])
+	OnProgress func(Progress)
+	// Collect keeps every result in Summary.Results (memory grows with the
+	// job: leave it off for large jobs and use OnResult).
+	Collect bool
+
+	// openFile is replaced by tests to watch writes and fsyncs.
+	openFile func(string) (journalFile, error)
+}
+
+// chunk is a batch of items on its way to Do, or the results of one.
+type chunk[T any] struct {
+	items       []T
+	keys        []string
+	status      Status // for results
+	err         error
+	fromJournal bool
+	noRecord    bool // an outcome the journal must not record
+}
+
+// Run runs the job over items and returns when every item read has ended
+// or ctx has ended (after draining the calls in flight). Failed and
+// Unknown items are not errors of Run: they are counted in the Summary and
+// reported to OnResult. Run returns an error for a job that could not run
+// or finish: a bad Job, a refused journal, an error of items, a journal
+// write error, or ctx's error. The Summary is non-nil whenever any item
+// was read.
+func (j *Job[T]) Run(ctx context.Context, items Items[T]) (*Summary[T], error) {
+	if j.Do == nil {
+		return nil, errors.New("bulk: Job.Do is nil")
+	}
+	key := j.Key
+	if key == nil {
+		f, ok := any(func(s string) string { return s }).(func(T) string)
+		if !ok {
+			return nil, errors.New("bulk: Job.Key is nil and the items are not strings")
+		}
+		key = f
+	}
+	if j.Journal != "" && j.Name == "" {
+		return nil, errors.New("bulk: a job with a journal needs a Name")
+	}
+	if items.seq == nil {
+		return nil, errors.New("bulk: no items (use Slice, Seq, Seq2 or Lines)")
+	}
+	conc := j.Concurrency
+	if conc <= 0 {
+		conc = DefaultConcurrency
+	}
+	size := max(j.ChunkSize, 1)
+
+	var (
+		jr     *journal
+		priors map[string]prior
+	)
+	if j.Journal != "" {
+		open := j.openFile
+		if open == nil {
+			open = openFile
+		}
+		var err error
+		if jr, priors, err = openJournal(j.Journal, j.Name, j.Idempotent, open); err != nil {
+			return nil, err
+		}
+	}
+
+	start := time.Now()
+	sum := &Summary[T]{Total: items.total}
+	r := &run[T]{job: j, key: key, size: size, journal: jr, priors: priors}
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	opCtx, stopOps := j.opContext(ctx)
+	defer stopOps()
+
+	work := make(chan chunk[T], conc)
+	results := make(chan chunk[T], conc)
+	var wg sync.WaitGroup
+	wg.Go(func() { r.produce(runCtx, items, work, results) })
+	for range conc {
+		wg.Go(func() { r.work(runCtx, opCtx, work, results) })
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	syncEvery := uint64(j.JournalSyncRecords)
+	if syncEvery == 0 {
+		syncEvery = DefaultJournalSyncRecords
+	}
+	var tick <-chan time.Time
+	if jr != nil {
+		iv := j.JournalSyncInterval
+		if iv <= 0 {
+			iv = DefaultJournalSyncInterval
+		}
+		t := time.NewTicker(iv)
+		defer t.Stop()
+		tick = t.C
+	}
+	var jerr error
+	for done := false; !done; {
+		select {
+		case c, ok := <-results:
+			if !ok {
+				done = true
+				break
+			}
+			r.record(c, sum, start)
+			if jr != nil && jerr == nil && jr.pending() >= syncEvery {
+				jerr = jr.syncAll()
+			}
+		case <-tick:
+			if jerr == nil {
+				jerr = jr.syncAll()
+			}
+		}
+		if jerr != nil {
+			stopRun() // no new chunk: their outcomes could not be recorded
+		}
+	}
+	sum.Elapsed = time.Since(start)
+	if jr != nil {
+		syncs, err := jr.close()
+		sum.JournalSyncs = syncs
+		if jerr == nil {
+			jerr = err
+		}
+	}
+	cerr := ctx.Err()
+	if cerr != nil && errors.Is(r.srcErr, cerr) {
+		cerr = nil // the items' iterator already reports it
+	}
+	return sum, errors.Join(r.srcErr, jerr, cerr)
+}
+
+// opContext is the context of the calls of Do: ctx, or with a Grace, a
+// context that ends Grace after ctx.
+func (j *Job[T]) opContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if j.Grace <= 0 {
+		return ctx, func() {}
+	}
+	opCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	finished := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			t := time.NewTimer(j.Grace)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				cancel()
+			case <-finished:
+			}
+		case <-finished:
+		}
+	}()
+	return opCtx, func() { close(finished); cancel() }
+}
+
+// run is the state of one Run shared by its goroutines.
+type run[T any] struct {
+	job     *Job[T]
+	key     func(T) string
+	size    int
+	journal *journal
+	priors  map[string]prior // read-only during the run
+	srcErr  error            // written by produce before it returns
+}
+
+// produce reads items, settles those the journal already knows, and sends
+// the rest in chunks to the workers.
+func (r *run[T]) produce(ctx context.Context, items Items[T], work, results chan<- chunk[T]) {
+	defer close(work)
+	var c chunk[T]
+	send := func(ch chan<- chunk[T], v chunk[T]) bool {
+		select {
+		case ch <- v:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for item, err := range items.seq {
+		if err != nil {
+			r.srcErr = err
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		k := r.key(item)
+		if r.journal != nil {
+			if err := validKey(k); err != nil {
+				if !send(results, chunk[T]{items: []T{item}, keys: []string{k}, status: Failed, err: err, noRecord: true}) {
+					return
+				}
+				continue
+			}
+			if settled, ok := r.settle(item, k); ok {
+				if !send(results, settled) {
+					return
+				}
+				continue
+			}
+		}
+		if c.items == nil {
+			c = chunk[T]{items: make([]T, 0, r.size), keys: make([]string, 0, r.size)}
+		}
+		c.items, c.keys = append(c.items, item), append(c.keys, k)
+		if len(c.items) == r.size {
+			if !send(work, c) {
+				return
+			}
+			c = chunk[T]{}
+		}
+	}
+	if len(c.items) > 0 {
+		send(work, c)
+	}
+}
+
+// settle returns the result of an item that this run must not send: done
+// by an earlier run, or (for a job that is not idempotent) failed or of
+// unknown outcome in it.
+func (r *run[T]) settle(item T, k string) (chunk[T], bool) {
+	p, ok := r.priors[k]
+	if !ok {
+		return chunk[T]{}, false
+	}
+	c := chunk[T]{items: []T{item}, keys: []string{k}, fromJournal: true, noRecord: true}
+	switch {
+	case p.status == "done":
+		c.status = Skipped
+	case r.job.Idempotent:
+		return chunk[T]{}, false
+	case p.status == "failed":
+		c.status, c.err = Failed, fmt.Errorf("bulk: failed in an earlier run: %s", p.err)
+	case p.status == "unknown":
+		c.status, c.err = Unknown, fmt.Errorf("%w (in an earlier run: %s)", chatadmin.ErrOutcomeUnknown, p.err)
+	default: // started, no outcome
+		c.status, c.err = Unknown, fmt.Errorf("%w: an earlier run sent it and stopped before its outcome", chatadmin.ErrOutcomeUnknown)
+	}
+	return c, true
+}
+
+// work runs chunks until work is closed. After ctx ends it starts no chunk.
+func (r *run[T]) work(ctx, opCtx context.Context, work <-chan chunk[T], results chan<- chunk[T]) {
+	for c := range work {
+		if ctx.Err() != nil {
+			continue // not started: a resumed run does it
+		}
+		if r.journal != nil && !r.job.Idempotent {
+			// The started records must be on disk before anything is sent:
+			// see "Durability" in the package documentation.
+			var seq uint64
+			for _, k := range c.keys {
+				seq = r.journal.append(k, statusStarted, "")
+			}
+			if err := r.journal.sync(seq); err != nil {
+				c.status, c.err, c.noRecord = Failed, err, true // not sent
+				results <- c
+				continue
+			}
+		}
+		err := r.job.Do(opCtx, c.items)
+		switch {
+		case err == nil:
+			c.status = Done
+		case errors.Is(err, chatadmin.ErrOutcomeUnknown):
+			c.status, c.err = Unknown, err
+		default:
+			c.status, c.err = Failed, err
+		}
+		results <- c
+	}
+}
+
+// record journals, counts and reports the results of a chunk.
+func (r *run[T]) record(c chunk[T], sum *Summary[T], start time.Time) {
+	j := r.job
+	var errText string
+	if c.err != nil && r.journal != nil && !c.noRecord {
+		errText = c.err.Error()
+	}
+	for i, item := range c.items {
+		k := c.keys[i]
+		if r.journal != nil && !c.noRecord {
+			r.journal.append(k, c.status.String(), errText)
+		}
+		switch c.status {
+		case Done:
+			sum.Done++
+		case Failed:
+			sum.Failed++
+		case Unknown:
+			sum.Unknown++
+			sum.UnknownKeys = append(sum.UnknownKeys, k)
+		case Skipped:
+			sum.Skipped++
+		}
+		res := Result[T]{Item: item, Key: k, Status: c.status, Err: c.err, FromJournal: c.fromJournal}
+		if j.OnResult != nil {
+			j.OnResult(res)
+		}
+		if j.Collect {
+			sum.Results = append(sum.Results, res)
+		}
+		if j.OnProgress != nil {
+			j.OnProgress(sum.progress(time.Since(start)))
+		}
+	}
+}

@@ -1,0 +1,339 @@
+package bulk
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// ErrJournalMismatch is returned by Run when the journal file belongs to
+// another job: resuming from it would skip or refuse the wrong items.
+var ErrJournalMismatch = errors.New("bulk: the journal belongs to another job")
+
+// ErrJournalCorrupt is returned by Run when a journal line other than the
+// last cannot be read. Only the last line can be torn by a crash; anything
+// else means the file was edited or damaged, and guessing could repeat an
+// item.
+var ErrJournalCorrupt = errors.New("bulk: journal corrupt")
+
+const (
+	journalFormat = 1
+	// maxKeyBytes bounds a journal key; longer keys are refused before
+	// sending, since a journal line must stay readable.
+	maxKeyBytes = 1024
+	// maxErrBytes bounds the error text of a record (an APIError can carry
+	// a large body).
+	maxErrBytes = 512
+	// maxJournalLine is the longest line the reader accepts.
+	maxJournalLine = 8 << 10
+)
+
+// journalHeader is the first line of a journal.
+type journalHeader struct {
+	Format     int    `json:"bulkJournal"`
+	Job        string `json:"job"`
+	Idempotent bool   `json:"idempotent"`
+	Created    string `json:"created"`
+}
+
+// journalRecord is every other line.
+type journalRecord struct {
+	Key    string `json:"k"`
+	Status string `json:"s"`
+	Err    string `json:"e,omitempty"`
+	Format *int   `json:"bulkJournal,omitempty"` // set only on a header: a header in the middle is corruption
+}
+
+const statusStarted = "started"
+
+// prior is what an earlier run recorded for a key.
+type prior struct {
+	status string // "started", "done", "failed" or "unknown"
+	err    string
+}
+
+// journalFile is what the journal needs of *os.File; tests wrap it to watch
+// the order of writes and fsyncs.
+type journalFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+}
+
+// journal appends records with group commit: records are buffered, and
+// sync writes and fsyncs everything appended so far; a caller that finds a
+// sync in progress waits for it and, if its records were not covered, runs
+// the next one with every record appended meanwhile.
+type journal struct {
+	f journalFile
+
+	mu      sync.Mutex
+	cond    sync.Cond
+	buf     []byte // appended, not yet written
+	spare   []byte // the other buffer, reused while buf is written
+	seq     uint64 // records appended
+	durable uint64 // records written and fsynced
+	syncing bool
+	err     error // the first write or fsync error; the journal is dead after it
+	syncs   int
+}
+
+// openJournal opens or creates the journal at path for job, returning the
+// records of earlier runs.
+func openJournal(path, job string, idempotent bool, open func(string) (journalFile, error)) (*journal, map[string]prior, error) {
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		data = nil
+	case err != nil:
+		return nil, nil, fmt.Errorf("bulk: reading journal: %w", err)
+	}
+	priors, good, err := parseJournal(data, job, idempotent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (%s)", err, path)
+	}
+	if good < len(data) {
+		// A torn last line: cut it off so that the next record starts on a
+		// line of its own.
+		if err := os.Truncate(path, int64(good)); err != nil {
+			return nil, nil, fmt.Errorf("bulk: cutting the torn last line of the journal: %w", err)
+		}
+	}
+	f, err := open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bulk: opening journal: %w", err)
+	}
+	j := &journal{f: f}
+	j.cond.L = &j.mu
+	if good == 0 {
+		h, _ := json.Marshal(journalHeader{Format: journalFormat, Job: job, Idempotent: idempotent,
+			Created: time.Now().UTC().Format(time.RFC3339)})
+		j.buf = append(append(j.buf, h...), '\n')
+		j.seq++
+		if err := j.sync(j.seq); err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		// The file may be new: its directory entry must be durable too.
+		if err := syncDir(filepath.Dir(path)); err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+	}
+	return j, priors, nil
+}
+
+// openFile opens the journal for appending.
+func openFile(path string) (journalFile, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("bulk: syncing the journal's directory: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("bulk: syncing the journal's directory: %w", err)
+	}
+	return nil
+}
+
+// parseJournal reads a journal's bytes. It returns the records by key (the
+// last record of a key wins) and the length of the well-formed prefix,
+// which is shorter than data only when the last line is torn.
+func parseJournal(data []byte, job string, idempotent bool) (map[string]prior, int, error) {
+	priors := map[string]prior{}
+	if len(data) == 0 {
+		return priors, 0, nil
+	}
+	off, lineNo := 0, 0
+	for off < len(data) {
+		lineNo++
+		end := bytes.IndexByte(data[off:], '\n')
+		last := end < 0 || off+end+1 == len(data)
+		if end < 0 {
+			// No newline: the write of this line was cut short.
+			return priors, off, nil
+		}
+		line := data[off : off+end]
+		if len(line) > maxJournalLine {
+			if last {
+				return priors, off, nil
+			}
+			return nil, 0, fmt.Errorf("%w: line %d is too long", ErrJournalCorrupt, lineNo)
+		}
+		if lineNo == 1 {
+			var h journalHeader
+			if err := json.Unmarshal(line, &h); err != nil || h.Format == 0 {
+				if last {
+					return priors, 0, nil // a torn header: start afresh
+				}
+				return nil, 0, fmt.Errorf("%w: line 1 is not a bulk journal header", ErrJournalCorrupt)
+			}
+			if h.Format != journalFormat {
+				return nil, 0, fmt.Errorf("%w: journal format %d, this version reads %d", ErrJournalMismatch, h.Format, journalFormat)
+			}
+			if h.Job != job || h.Idempotent != idempotent {
+				return nil, 0, fmt.Errorf("%w: it is for job %q (idempotent %v), this is %q (idempotent %v)",
+					ErrJournalMismatch, h.Job, h.Idempotent, job, idempotent)
+			}
+		} else {
+			var r journalRecord
+			err := json.Unmarshal(line, &r)
+			if err == nil && (r.Format != nil || !knownStatus(r.Status)) {
+				err = errors.New("not a record")
+			}
+			if err != nil {
+				if last {
+					return priors, off, nil
+				}
+				return nil, 0, fmt.Errorf("%w: line %d: %v", ErrJournalCorrupt, lineNo, err)
+			}
+			priors[r.Key] = prior{status: r.Status, err: r.Err}
+		}
+		off += end + 1
+	}
+	return priors, off, nil
+}
+
+func knownStatus(s string) bool {
+	switch s {
+	case statusStarted, "done", "failed", "unknown":
+		return true
+	}
+	return false
+}
+
+// validKey reports whether key can be written to the journal and read back
+// as the same string.
+func validKey(key string) error {
+	if len(key) > maxKeyBytes {
+		return fmt.Errorf("bulk: key of %d bytes is too long for the journal (at most %d)", len(key), maxKeyBytes)
+	}
+	if !utf8.ValidString(key) {
+		return errors.New("bulk: key is not valid UTF-8 and cannot be journaled")
+	}
+	return nil
+}
+
+// append buffers one record and returns its sequence number. key must have
+// passed validKey.
+func (j *journal) append(key, status, errText string) uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	b := append(j.buf, `{"k":`...)
+	b = appendJSONString(b, key)
+	b = append(b, `,"s":"`...)
+	b = append(b, status...)
+	b = append(b, '"')
+	if errText != "" {
+		b = append(b, `,"e":`...)
+		b = appendJSONString(b, truncateUTF8(errText, maxErrBytes))
+	}
+	j.buf = append(b, "}\n"...)
+	j.seq++
+	return j.seq
+}
+
+// pending returns how many records are not yet durable.
+func (j *journal) pending() uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.seq - j.durable
+}
+
+// syncAll makes every record appended so far durable.
+func (j *journal) syncAll() error {
+	j.mu.Lock()
+	seq := j.seq
+	j.mu.Unlock()
+	return j.sync(seq)
+}
+
+// sync returns once record upto is written and fsynced (or the journal
+// failed).
+func (j *journal) sync(upto uint64) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for {
+		if j.err != nil {
+			return j.err
+		}
+		if j.durable >= upto {
+			return nil
+		}
+		if !j.syncing {
+			break
+		}
+		j.cond.Wait()
+	}
+	j.syncing = true
+	buf, target := j.buf, j.seq
+	j.buf = j.spare[:0]
+	j.mu.Unlock()
+
+	_, err := j.f.Write(buf)
+	if err == nil {
+		err = j.f.Sync()
+	}
+
+	j.mu.Lock()
+	j.spare = buf[:0]
+	j.syncing = false
+	if err != nil {
+		j.err = fmt.Errorf("bulk: writing journal: %w", err)
+	} else {
+		j.durable = target
+		j.syncs++
+	}
+	j.cond.Broadcast()
+	return j.err
+}
+
+// close syncs what is left and closes the file.
+func (j *journal) close() (syncs int, err error) {
+	err = j.syncAll()
+	if cerr := j.f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("bulk: closing journal: %w", cerr)
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.syncs, err
+}
+
+// appendJSONString appends s as a JSON string. s is valid UTF-8.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+// truncateUTF8 cuts s to about n bytes and makes it valid UTF-8 (a rune
+// cut in two becomes U+FFFD).
+func truncateUTF8(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
