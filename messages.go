@@ -466,7 +466,7 @@ func (s *MessagesService) upload(ctx context.Context, route, channelID string, f
 	if err := checkTags("tags", tags); err != nil {
 		return nil, err
 	}
-	ep := endpoint{method: http.MethodPost, route: route, body: multipartBody{fields: fields, file: file}, class: unsafe}
+	ep := endpoint{method: http.MethodPost, route: route, body: multipartBody{ctx: ctx, fields: fields, file: file}, class: unsafe}
 	return s.create(ctx, &ep, reqOpts)
 }
 
