@@ -50,7 +50,9 @@ func FileFromPath(path string) *UploadFile {
 
 // FileFromReaderAt uploads size bytes of r, read through a new
 // io.SectionReader for each attempt (an *os.File, a *bytes.Reader or any
-// other io.ReaderAt). name is the file name sent with it.
+// other io.ReaderAt). name is the file name sent with it. r is not closed,
+// so unlike FileFromPath and FileFromFunc a ReadAt stalled in it cannot be
+// released when the call's context ends: the call waits for it.
 func FileFromReaderAt(r io.ReaderAt, size int64, name string) *UploadFile {
 	return &UploadFile{Name: name, size: size, open: func() (io.ReadCloser, error) {
 		return io.NopCloser(io.NewSectionReader(r, 0, size)), nil
@@ -58,9 +60,10 @@ func FileFromReaderAt(r io.ReaderAt, size int64, name string) *UploadFile {
 }
 
 // FileFromFunc uploads what open returns, calling it for each attempt and
-// closing what it returned after the attempt. size is the number of bytes
-// open's reader yields, or -1 when unknown (the body is then sent chunked,
-// without a Content-Length). name is the file name sent with it.
+// closing what it returned after the attempt, or as soon as the call's
+// context ends (which releases a Read stalled in it). size is the number of
+// bytes open's reader yields, or -1 when unknown (the body is then sent
+// chunked, without a Content-Length). name is the file name sent with it.
 func FileFromFunc(open func() (io.ReadCloser, error), size int64, name string) *UploadFile {
 	return &UploadFile{Name: name, size: size, open: open}
 }
@@ -68,7 +71,7 @@ func FileFromFunc(open func() (io.ReadCloser, error), size int64, name string) *
 // FileFromReader uploads what r yields, in one pass: it cannot be read
 // again, so the call is never retried, not even on 429 or with
 // WithRetrySafe, and the UploadFile can be given to one call only. The body
-// is sent chunked. r is not closed, so unlike the other sources it cannot be
+// is sent chunked. r is not closed, so like FileFromReaderAt's it cannot be
 // released from a stalled Read when the call's context ends: sniffing its
 // type still gives up at the deadline (leaving r to the goroutine blocked in
 // it until its Read returns), but a stall while the body streams holds the

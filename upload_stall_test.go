@@ -83,19 +83,19 @@ func (s *stallSource) unstick() {
 // does not return within a generous bound: the calls tested here hung
 // forever before they were fixed. cleanup runs before the failure so that
 // the hung call can end.
-func awaitCall(t *testing.T, call func() error, cleanup func()) (error, time.Duration) {
+func awaitCall(t *testing.T, call func() error, cleanup func()) (time.Duration, error) {
 	t.Helper()
 	done := make(chan error, 1)
 	start := time.Now()
 	go func() { done <- call() }()
 	select {
 	case err := <-done:
-		return err, time.Since(start)
+		return time.Since(start), err
 	case <-time.After(10 * time.Second):
 		cleanup()
 		<-done
 		t.Fatal("the call did not return when its context ended")
-		return nil, 0
+		return 0, nil
 	}
 }
 
@@ -133,7 +133,7 @@ func TestUploadSniffGivesUpAtDeadline(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
-			err, elapsed := awaitCall(t, func() error {
+			elapsed, err := awaitCall(t, func() error {
 				_, err := c.Messages.CreateFile(ctx, "lobby", &FileMessageRequest{File: file})
 				return err
 			}, src.unstick)
@@ -222,7 +222,7 @@ func TestUploadStallMidBody(t *testing.T) {
 						}
 					}()
 				}
-				err, elapsed := awaitCall(t, func() error {
+				elapsed, err := awaitCall(t, func() error {
 					_, err := c.Messages.CreateFile(ctx, "lobby", &FileMessageRequest{File: FileFromFunc(open, tc.size, "blob.bin")})
 					return err
 				}, src.unstick)
@@ -260,7 +260,7 @@ func TestUploadOpenHangsInAttempt(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err, elapsed := awaitCall(t, func() error {
+	elapsed, err := awaitCall(t, func() error {
 		_, err := c.Messages.CreateFile(ctx, "lobby", &FileMessageRequest{File: FileFromFunc(open, 10, "blob.bin")})
 		return err
 	}, src.unstick)
