@@ -140,17 +140,21 @@ func TestUploadSniffGivesUpAtDeadline(t *testing.T) {
 			t.Logf("50ms deadline: returned after %s: %v", elapsed.Round(time.Millisecond), err)
 			assert.ErrorIs(t, err, context.DeadlineExceeded)
 			assert.Contains(t, err.Error(), "sniffing")
-			if !tc.oneShot && !tc.openHangs {
+			if !tc.oneShot && !tc.openHangs && src.opens.Load() > 0 {
+				// (On a loaded machine the deadline may pass before the
+				// open: then there is nothing to close.)
 				assert.True(t, src.isClosed(), "the source is closed when the call gives up")
 			}
 			if !tc.openHangs {
 				src.unstick()
 			} else {
 				close(src.release)
-				// The open that returned after the call gave up is closed
-				// by the goroutine that waited for it.
-				assert.Eventually(t, func() bool { return src.closeCount.Load() == 1 }, 5*time.Second, time.Millisecond)
-				assert.Zero(t, src.reads.Load(), "a late open is not read")
+				if src.opens.Load() > 0 {
+					// The open that returned after the call gave up is
+					// closed by the goroutine that waited for it.
+					assert.Eventually(t, func() bool { return src.closeCount.Load() == 1 }, 5*time.Second, time.Millisecond)
+					assert.Zero(t, src.reads.Load(), "a late open is not read")
+				}
 			}
 		})
 	}
@@ -211,7 +215,7 @@ func TestUploadStallMidBody(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				if tc.deadline {
-					ctx, cancel = context.WithTimeout(ctx, 100*time.Millisecond)
+					ctx, cancel = context.WithTimeout(ctx, 300*time.Millisecond)
 					defer cancel()
 				} else {
 					go func() {
@@ -233,13 +237,20 @@ func TestUploadStallMidBody(t *testing.T) {
 					assert.ErrorIs(t, err, context.Canceled)
 				}
 				assert.NotErrorIs(t, err, ErrOutcomeUnknown, "an ended context is reported as such")
-				assert.Equal(t, int32(1), src.opens.Load())
-				assert.Eventually(t, src.isClosed, 5*time.Second, time.Millisecond, "the source is closed")
-				select {
-				case got := <-protos:
-					assert.Equal(t, proto, got)
-				case <-time.After(5 * time.Second):
-					t.Error("the request did not reach the server")
+				if tc.deadline && src.opens.Load() == 0 {
+					// A loaded machine can pass the deadline before the
+					// body is sent; the cancel cases, which end the call
+					// only once the source stalls, check the rest.
+					t.Log("the deadline passed before the source was opened")
+				} else {
+					assert.Equal(t, int32(1), src.opens.Load())
+					assert.Eventually(t, src.isClosed, 5*time.Second, time.Millisecond, "the source is closed")
+					select {
+					case got := <-protos:
+						assert.Equal(t, proto, got)
+					case <-time.After(5 * time.Second):
+						t.Error("the request did not reach the server")
+					}
 				}
 				stop()
 				goleak.VerifyNone(t, ignore)
@@ -253,19 +264,21 @@ func TestUploadStallMidBody(t *testing.T) {
 func TestUploadOpenHangsInAttempt(t *testing.T) {
 	c, _, _ := newStallServer(t, false)
 	src := newStallSource(0, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	open := func() (io.ReadCloser, error) {
 		src.opens.Add(1)
+		cancel() // the call ends while open hangs
 		<-src.release
 		return src, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
 	elapsed, err := awaitCall(t, func() error {
 		_, err := c.Messages.CreateFile(ctx, "lobby", &FileMessageRequest{File: FileFromFunc(open, 10, "blob.bin")})
 		return err
 	}, src.unstick)
 	t.Logf("returned after %s: %v", elapsed.Round(time.Millisecond), err)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, int32(1), src.opens.Load())
 	close(src.release)
 	assert.Eventually(t, func() bool { return src.closeCount.Load() == 1 }, 5*time.Second, time.Millisecond,
 		"the file opened after the call gave up is closed")
