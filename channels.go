@@ -157,19 +157,14 @@ func (s *ChannelsService) List(ctx context.Context, opts *ChannelListOptions, re
 // when it is set. Each page's Next token can be saved to resume later.
 // WithReadAhead fetches the next page while the loop works on this one.
 func (s *ChannelsService) Pages(ctx context.Context, opts *ChannelListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[ChannelResult], error] {
-	first := ChannelListOptions{}
-	if opts != nil {
-		first = *opts
-	}
-	return pages(ctx, tokenSweep(first.Token, func(ctx context.Context, token string) (*Page[ChannelResult], error) {
-		o := first
-		if token != first.Token {
-			// The token already encodes the position and page size.
-			o.Skip, o.Limit, o.Token = 0, 0, token
-		}
-		return s.List(ctx, &o, reqOpts...)
-	}), reqOpts)
+	return tokenPages(ctx, opts, func(ctx context.Context, o *ChannelListOptions) (*Page[ChannelResult], error) {
+		return s.List(ctx, o, reqOpts...)
+	}, reqOpts)
 }
+
+func (o *ChannelListOptions) startToken() string { return o.Token }
+
+func (o *ChannelListOptions) resumeAt(token string) { o.Skip, o.Limit, o.Token = 0, 0, token }
 
 // All iterates over every channel the query selects, fetching pages as the
 // loop needs them. Breaking out of the loop stops fetching.

@@ -3,6 +3,7 @@ package chatadmin
 import (
 	"context"
 	"errors"
+	"math"
 	"net/url"
 	"testing"
 	"time"
@@ -139,6 +140,14 @@ func TestChannelsUserActions(t *testing.T) {
 		{"MuteRoundsUp", wire{Method: "PUT", Path: "/api/v2/channel/lobby/mute", ContentType: contentTypeJSON,
 			JSON: `{"mutePeriod":1}`},
 			func(c *Client) error { return c.Channels.Mute(ctx, "lobby", time.Microsecond) }},
+		{"MuteLongest", wire{Method: "PUT", Path: "/api/v2/channel/lobby/mute", ContentType: contentTypeJSON,
+			JSON: `{"mutePeriod":9223372036855}`},
+			func(c *Client) error { return c.Channels.Mute(ctx, "lobby", time.Duration(math.MaxInt64)) }},
+		{"MuteUsersLongest", wire{Method: "PUT", Path: "/api/v2/channel/lobby/users/mute", ContentType: contentTypeForm,
+			Form: url.Values{"mutePeriod": {"9223372036855"}, "userIds[]": {"u1"}}},
+			func(c *Client) error {
+				return c.Channels.MuteUsers(ctx, "lobby", []string{"u1"}, time.Duration(math.MaxInt64))
+			}},
 		{"Unmute", wire{Method: "PUT", Path: "/api/v2/channel/lobby/mute", ContentType: contentTypeJSON,
 			JSON: `{"mutePeriod":0}`},
 			func(c *Client) error { return c.Channels.Unmute(ctx, "lobby") }},
@@ -183,6 +192,9 @@ func TestChannelsValidation(t *testing.T) {
 		{"channelId", c.Channels.Mute(ctx, "", time.Minute)},
 		{"mutePeriod", c.Channels.Mute(ctx, "lobby", 0)},
 		{"mutePeriod", c.Channels.MuteUsers(ctx, "lobby", []string{"u1"}, -time.Second)},
+		{"mutePeriod", c.Channels.MuteUsers(ctx, "lobby", []string{"u1"}, math.MinInt64)},
+		{"mutePeriod", c.Channels.Mute(ctx, "lobby", MuteForever-1)},
+		{"mutePeriod", c.Channels.Mute(ctx, "lobby", MuteForever+1)},
 		{"displayName", func() error { _, err := c.Channels.UpdateDisplayName(ctx, "lobby", ""); return err }()},
 		{"filter", func() error {
 			_, err := c.Channels.List(ctx, &ChannelListOptions{Filter: "everyone"})
@@ -227,4 +239,24 @@ func TestChannelsAllFollowsTokens(t *testing.T) {
 		got = append(got, res.Channel.ChannelID)
 	}
 	assert.Equal(t, []string{"a", "b", "c"}, got)
+}
+
+// TestMutePeriodMillis: every positive Duration becomes the smallest whole
+// number of milliseconds that covers it, up to the longest Duration, where
+// rounding up by addition overflowed into a negative period.
+func TestMutePeriodMillis(t *testing.T) {
+	for _, d := range []time.Duration{
+		1, time.Millisecond - 1, time.Millisecond, time.Millisecond + 1, 90 * time.Second,
+		math.MaxInt64 - 999_999, math.MaxInt64 - 775_807, math.MaxInt64 - 775_806, math.MaxInt64,
+	} {
+		ms, err := mutePeriodMillis(d)
+		require.NoError(t, err, "%d", d)
+		// In uint64, where ms*1e6 cannot overflow for any Duration.
+		covers := uint64(ms)*uint64(time.Millisecond) >= uint64(d)
+		smallest := uint64(ms-1)*uint64(time.Millisecond) < uint64(d)
+		assert.True(t, ms > 0 && covers && smallest, "%d ns → %d ms", d, ms)
+	}
+	ms, err := mutePeriodMillis(MuteForever)
+	require.NoError(t, err)
+	assert.Equal(t, int64(-1), ms)
 }

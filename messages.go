@@ -226,7 +226,8 @@ type messageSweep struct {
 	reqOpts   []RequestOption
 	o         MessageListOptions // the next request
 	backward  bool
-	window    int // messages per window; 0 until known
+	window    int         // messages per window; 0 until known
+	tokens    *tokenGuard // the tokens followed, when the server pages by token
 }
 
 func (s *MessagesService) newSweep(channelID string, opts *MessageListOptions, reqOpts []RequestOption) *messageSweep {
@@ -236,11 +237,15 @@ func (s *MessagesService) newSweep(channelID string, opts *MessageListOptions, r
 	}
 	sw.backward = sw.o.First == 0 && sw.o.After == 0 && (sw.o.Last > 0 || sw.o.Before > 0)
 	sw.window = max(sw.o.First, sw.o.Last)
+	sw.tokens = newTokenGuard(sw.o.Token)
 	return sw
 }
 
 // fetch is the sweep's fetchPage.
 func (sw *messageSweep) fetch(ctx context.Context) (*MessagePage, bool, error) {
+	if err := sw.tokens.stopped(); err != nil {
+		return nil, false, err
+	}
 	r, err := sw.s.query(ctx, sw.channelID, &sw.o, sw.reqOpts)
 	if err != nil {
 		return nil, false, err
@@ -255,9 +260,7 @@ func (sw *messageSweep) fetch(ctx context.Context) (*MessagePage, bool, error) {
 		if page.Next == "" {
 			return page, false, nil
 		}
-		if page.Next == o.Token {
-			return nil, false, errRepeatedPage
-		}
+		sw.tokens.follow(page.Next)
 		o.After, o.Before, o.First, o.Last, o.Token = 0, 0, 0, 0, page.Next
 		return page, true, nil
 	}
@@ -466,7 +469,7 @@ func (s *MessagesService) upload(ctx context.Context, op, route, channelID strin
 	if err := checkTags("tags", tags); err != nil {
 		return nil, err
 	}
-	ep := endpoint{op: op, method: http.MethodPost, route: route, body: multipartBody{fields: fields, file: file}, class: unsafe}
+	ep := endpoint{op: op, method: http.MethodPost, route: route, body: multipartBody{ctx: ctx, fields: fields, file: file}, class: unsafe}
 	return s.create(ctx, &ep, reqOpts)
 }
 

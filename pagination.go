@@ -2,6 +2,7 @@ package chatadmin
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -175,24 +176,92 @@ func items[T any, P itemsPage[T]](seq iter.Seq2[P, error]) iter.Seq2[T, error] {
 	}
 }
 
-// tokenSweep starts sweeps of a list paged by an opaque token: list fetches
-// the page at token, and each sweep follows Next from first until it is
-// empty.
-func tokenSweep[T any](first string, list func(ctx context.Context, token string) (*Page[T], error)) func() fetchPage[*Page[T]] {
-	return func() fetchPage[*Page[T]] {
-		token := first
+// tokenGuard stops a token-paged sweep that the server leads round in a
+// circle: A→A, and also A→B→A, which comparing each token with the one
+// before it would follow forever. Every sweep that follows tokens (Pages
+// and All of channels, users, reactions and token-paged messages) keeps
+// one.
+//
+// It remembers every token the sweep has followed, and that is bounded
+// sensibly: each entry is a fixed-size digest (a hostile server's megabyte
+// tokens cost no more than short ones), one per page the sweep fetched, so
+// tens of bytes beside a page of up to MaxPageLimit items; and it goes
+// when the sweep ends. Remembering fewer would let a longer cycle through.
+// A server that hands out fresh tokens forever makes any sweep endless;
+// that loop is the caller's to break.
+type tokenGuard struct {
+	seen map[[sha256.Size]byte]struct{}
+	err  error // the loop found, reported by the fetch after the page that revealed it
+}
+
+// newTokenGuard starts the guard of a sweep that starts at token ("" for
+// the first page).
+func newTokenGuard(token string) *tokenGuard {
+	g := &tokenGuard{seen: make(map[[sha256.Size]byte]struct{})}
+	if token != "" {
+		g.seen[sha256.Sum256([]byte(token))] = struct{}{}
+	}
+	return g
+}
+
+// follow records next as the token the sweep goes on to. A token already
+// followed stops the sweep at its next fetch: the page that carried it is
+// new and is still delivered.
+func (g *tokenGuard) follow(next string) {
+	sum := sha256.Sum256([]byte(next))
+	if _, dup := g.seen[sum]; dup {
+		g.err = errTokenLoop
+		return
+	}
+	g.seen[sum] = struct{}{}
+}
+
+// stopped is the error a fetch returns, without asking the server, once
+// the sweep has met a token twice.
+func (g *tokenGuard) stopped() error { return g.err }
+
+// errTokenLoop ends a sweep whose server handed back a page token it had
+// already given: following it would fetch the same pages forever.
+var errTokenLoop = fmt.Errorf("%w: the server returned a page token it had already returned in this sweep", ErrUnexpectedResponse)
+
+// tokenOptions are the list options of a list paged by an opaque token
+// alone (channels, users, reactions).
+type tokenOptions[O any] interface {
+	*O
+	// startToken is the token the caller's options start at, or "".
+	startToken() string
+	// resumeAt makes the options fetch the page at token. The token
+	// encodes the position and the page size, so those are cleared; the
+	// filters stay.
+	resumeAt(token string)
+}
+
+// tokenPages is Pages for a list paged by token alone: list fetches one
+// page, first with the caller's options, then with the same options resumed
+// at each page's Next, until a page has no Next.
+func tokenPages[T, O any, PO tokenOptions[O]](ctx context.Context, opts PO, list func(context.Context, PO) (*Page[T], error), reqOpts []RequestOption) iter.Seq2[*Page[T], error] {
+	var first O
+	if opts != nil {
+		first = *opts
+	}
+	return pages(ctx, func() fetchPage[*Page[T]] {
+		o := first
+		guard := newTokenGuard(PO(&first).startToken())
 		return func(ctx context.Context) (*Page[T], bool, error) {
-			page, err := list(ctx, token)
+			if err := guard.stopped(); err != nil {
+				return nil, false, err
+			}
+			page, err := list(ctx, &o)
 			if err != nil {
 				return nil, false, err
 			}
-			if page.Next != "" && page.Next == token {
-				// A server that hands back the token it was given would
-				// otherwise keep the loop fetching the same page forever.
-				return nil, false, fmt.Errorf("%w: the server returned the same page token twice", ErrUnexpectedResponse)
+			if page.Next == "" {
+				return page, false, nil
 			}
-			token = page.Next
-			return page, page.Next != "", nil
+			guard.follow(page.Next)
+			o = first
+			PO(&o).resumeAt(page.Next)
+			return page, true, nil
 		}
-	}
+	}, reqOpts)
 }

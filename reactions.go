@@ -104,19 +104,14 @@ func (s *ReactionsService) List(ctx context.Context, referenceID string, opts *R
 // when it is set. Each page's Next token can be saved to resume later.
 // WithReadAhead fetches the next page while the loop works on this one.
 func (s *ReactionsService) Pages(ctx context.Context, referenceID string, opts *ReactionListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[Reactor], error] {
-	first := ReactionListOptions{}
-	if opts != nil {
-		first = *opts
-	}
-	return pages(ctx, tokenSweep(first.Token, func(ctx context.Context, token string) (*Page[Reactor], error) {
-		o := first
-		if token != first.Token {
-			// The token already encodes the position and page size.
-			o.Skip, o.Limit, o.Token = 0, 0, token
-		}
-		return s.List(ctx, referenceID, &o, reqOpts...)
-	}), reqOpts)
+	return tokenPages(ctx, opts, func(ctx context.Context, o *ReactionListOptions) (*Page[Reactor], error) {
+		return s.List(ctx, referenceID, o, reqOpts...)
+	}, reqOpts)
 }
+
+func (o *ReactionListOptions) startToken() string { return o.Token }
+
+func (o *ReactionListOptions) resumeAt(token string) { o.Skip, o.Limit, o.Token = 0, 0, token }
 
 // All iterates over every reactor of the item referenceID, fetching pages as
 // the loop needs them. Breaking out of the loop stops fetching.

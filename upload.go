@@ -3,6 +3,7 @@ package chatadmin
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -49,7 +50,9 @@ func FileFromPath(path string) *UploadFile {
 
 // FileFromReaderAt uploads size bytes of r, read through a new
 // io.SectionReader for each attempt (an *os.File, a *bytes.Reader or any
-// other io.ReaderAt). name is the file name sent with it.
+// other io.ReaderAt). name is the file name sent with it. r is not closed,
+// so unlike FileFromPath and FileFromFunc a ReadAt stalled in it cannot be
+// released when the call's context ends: the call waits for it.
 func FileFromReaderAt(r io.ReaderAt, size int64, name string) *UploadFile {
 	return &UploadFile{Name: name, size: size, open: func() (io.ReadCloser, error) {
 		return io.NopCloser(io.NewSectionReader(r, 0, size)), nil
@@ -57,9 +60,10 @@ func FileFromReaderAt(r io.ReaderAt, size int64, name string) *UploadFile {
 }
 
 // FileFromFunc uploads what open returns, calling it for each attempt and
-// closing what it returned after the attempt. size is the number of bytes
-// open's reader yields, or -1 when unknown (the body is then sent chunked,
-// without a Content-Length). name is the file name sent with it.
+// closing what it returned after the attempt, or as soon as the call's
+// context ends (which releases a Read stalled in it). size is the number of
+// bytes open's reader yields, or -1 when unknown (the body is then sent
+// chunked, without a Content-Length). name is the file name sent with it.
 func FileFromFunc(open func() (io.ReadCloser, error), size int64, name string) *UploadFile {
 	return &UploadFile{Name: name, size: size, open: open}
 }
@@ -67,8 +71,12 @@ func FileFromFunc(open func() (io.ReadCloser, error), size int64, name string) *
 // FileFromReader uploads what r yields, in one pass: it cannot be read
 // again, so the call is never retried, not even on 429 or with
 // WithRetrySafe, and the UploadFile can be given to one call only. The body
-// is sent chunked. r is not closed. Prefer the other constructors when the
-// data can be read twice.
+// is sent chunked. r is not closed, so like FileFromReaderAt's it cannot be
+// released from a stalled Read when the call's context ends: sniffing its
+// type still gives up at the deadline (leaving r to the goroutine blocked in
+// it until its Read returns), but a stall while the body streams holds the
+// call until r's Read returns. Prefer the other constructors when the data
+// can be read twice.
 func FileFromReader(r io.Reader, name string) *UploadFile {
 	return &UploadFile{Name: name, size: -1, reader: r}
 }
@@ -87,8 +95,8 @@ type uploadSource struct {
 
 // resolve settles the file's name, content type and size for a call. It
 // reads at most the first 512 bytes (to sniff the type), without using up
-// the file.
-func (f *UploadFile) resolve() (*uploadSource, error) {
+// the file, and gives up when ctx ends.
+func (f *UploadFile) resolve(ctx context.Context) (*uploadSource, error) {
 	src := &uploadSource{name: f.Name, contentType: f.ContentType, size: f.size, open: f.open}
 	if f.path != "" {
 		fi, err := os.Stat(f.path)
@@ -121,7 +129,7 @@ func (f *UploadFile) resolve() (*uploadSource, error) {
 		if f.consumed.Swap(true) {
 			return nil, invalid("file", "a FileFromReader file can be uploaded only once")
 		}
-		return src.oneShotFrom(f.reader)
+		return src.oneShotFrom(ctx, f.reader)
 	}
 	if src.open == nil {
 		return nil, invalid("file", "has no content: make it with FileFromPath, FileFromReaderAt, FileFromFunc or FileFromReader")
@@ -129,19 +137,92 @@ func (f *UploadFile) resolve() (*uploadSource, error) {
 	if src.contentType == "" {
 		// Open once just to sniff: the attempts open it again from the
 		// start.
-		rc, err := src.open()
+		ct, err := sniff(ctx, src.open)
 		if err != nil {
-			return nil, fmt.Errorf("chatadmin: file: %w", err)
+			return nil, fmt.Errorf("chatadmin: file: sniffing its content type: %w", err)
 		}
-		head := make([]byte, sniffLen)
-		n, err := io.ReadFull(rc, head)
-		rc.Close()
-		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-			return nil, fmt.Errorf("chatadmin: file: %w", err)
-		}
-		src.contentType = http.DetectContentType(head[:n])
+		src.contentType = ct
 	}
 	return src, nil
+}
+
+// sniff opens the file and detects its type from its first 512 bytes. The
+// read runs on a goroutine of its own, into a buffer of its own, so that
+// the call returns when ctx ends whatever the source does: the source is
+// then closed, which releases a Read blocked in it, and the goroutine ends
+// once that Read returns.
+func sniff(ctx context.Context, open func() (io.ReadCloser, error)) (string, error) {
+	rc, err := openWithin(ctx, open)
+	if err != nil {
+		return "", err
+	}
+	src := &closeOnce{ReadCloser: rc}
+	type sniffed struct {
+		contentType string
+		err         error
+	}
+	done := make(chan sniffed, 1) // buffered: the goroutine never waits for an abandoned call
+	go func() {
+		defer src.Close()
+		head := make([]byte, sniffLen)
+		n, err := io.ReadFull(src, head)
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			done <- sniffed{err: err}
+			return
+		}
+		done <- sniffed{contentType: http.DetectContentType(head[:n])}
+	}()
+	select {
+	case s := <-done:
+		return s.contentType, s.err
+	case <-ctx.Done():
+		src.Close()
+		return "", ctx.Err()
+	}
+}
+
+// openWithin calls open, giving up when ctx ends: open runs on a goroutine
+// of its own, which closes what it opened if nobody is waiting for it any
+// more. An open that never returns keeps that goroutine; nothing can stop
+// it, but the call does not wait for it.
+func openWithin(ctx context.Context, open func() (io.ReadCloser, error)) (io.ReadCloser, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	type opened struct {
+		rc  io.ReadCloser
+		err error
+	}
+	ch := make(chan opened) // unbuffered: a handed-over result always has a taker
+	go func() {
+		rc, err := open()
+		select {
+		case ch <- opened{rc, err}:
+		case <-ctx.Done():
+			if rc != nil {
+				rc.Close()
+			}
+		}
+	}()
+	select {
+	case o := <-ch:
+		return o.rc, o.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// closeOnce closes its source once, however many of the reader, the
+// transport and the context's end ask for it.
+type closeOnce struct {
+	io.ReadCloser
+	once sync.Once
+	err  error
+}
+
+func (c *closeOnce) Close() error {
+	c.once.Do(func() { c.err = c.ReadCloser.Close() })
+	return c.err
 }
 
 // errOneShotReplay stops a second read of a one-shot file, which could only
@@ -149,15 +230,35 @@ func (f *UploadFile) resolve() (*uploadSource, error) {
 var errOneShotReplay = errors.New("chatadmin: file: a FileFromReader file cannot be sent twice")
 
 // oneShotFrom makes src read r once. Sniffing peeks through a buffer, so
-// the peeked bytes are still sent.
-func (src *uploadSource) oneShotFrom(r io.Reader) (*uploadSource, error) {
+// the peeked bytes are still sent. The peek runs on a goroutine of its own
+// so that the call returns when ctx ends; r cannot be closed, so a peek
+// blocked in it stays blocked (in a buffer nothing else uses) until r's
+// Read returns.
+func (src *uploadSource) oneShotFrom(ctx context.Context, r io.Reader) (*uploadSource, error) {
 	if src.contentType == "" {
 		br := bufio.NewReaderSize(r, sniffLen)
-		head, err := br.Peek(sniffLen)
-		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("chatadmin: file: %w", err)
+		type sniffed struct {
+			contentType string
+			err         error
 		}
-		src.contentType = http.DetectContentType(head)
+		done := make(chan sniffed, 1) // buffered: the goroutine never waits for an abandoned call
+		go func() {
+			head, err := br.Peek(sniffLen)
+			if err != nil && err != io.EOF {
+				done <- sniffed{err: err}
+				return
+			}
+			done <- sniffed{contentType: http.DetectContentType(head)}
+		}()
+		select {
+		case s := <-done:
+			if s.err != nil {
+				return nil, fmt.Errorf("chatadmin: file: %w", s.err)
+			}
+			src.contentType = s.contentType
+		case <-ctx.Done():
+			return nil, fmt.Errorf("chatadmin: file: sniffing its content type: %w", ctx.Err())
+		}
 		r = br
 	}
 	var opened atomic.Bool
@@ -175,6 +276,11 @@ func (src *uploadSource) oneShotFrom(r io.Reader) (*uploadSource, error) {
 // go-querystring-tagged struct (the same tags as formBody, so arrays are
 // "tags[]" parts), then the file as a part named "file".
 type multipartBody struct {
+	// ctx is the call's: sniffing gives up when it ends, and each
+	// attempt's file is closed then, which releases a Read stalled in it
+	// (net/http waits for the body's Read to return before it gives up on
+	// an HTTP/1.1 request, whatever the request's context says).
+	ctx    context.Context
 	fields any
 	file   *UploadFile
 }
@@ -188,7 +294,7 @@ type multipartBody struct {
 // ReaderFunc, the only body kind it neither buffers whole nor rewinds
 // in place.
 func (m multipartBody) encode() (payload, error) {
-	src, err := m.file.resolve()
+	src, err := m.file.resolve(m.ctx)
 	if err != nil {
 		return payload{}, err
 	}
@@ -225,7 +331,7 @@ func (m multipartBody) encode() (payload, error) {
 		length = int64(len(pre)) + src.size + int64(len(trailer))
 	}
 	open := func() (io.Reader, error) {
-		file := &lazyFile{src: src}
+		file := &lazyFile{ctx: m.ctx, src: src}
 		return &multipartStream{io.MultiReader(bytes.NewReader(pre), file, bytes.NewReader(trailer)), file}, nil
 	}
 	return payload{contentType: mw.FormDataContentType(), open: open, length: length, oneShot: src.oneShot}, nil
@@ -243,28 +349,52 @@ func (s *multipartStream) Close() error { return s.file.Close() }
 // body function once before the first attempt only to probe it, and closes
 // what it gets: opening lazily keeps that probe from opening the file (or,
 // for a one-shot file, from claiming its only read).
+//
+// The source is closed when the call's context ends, not only when net/http
+// closes the body: over HTTP/1.1 net/http closes it only after the body's
+// Read returns, so a source stalled in Read would hold the call forever.
 type lazyFile struct {
+	ctx context.Context
 	src *uploadSource
 
-	mu     sync.Mutex // guards rc, err and closed: net/http may Close while another goroutine reads
+	mu     sync.Mutex // guards rc, err, closed and stop: the context's end or net/http may Close while another goroutine reads
 	rc     io.ReadCloser
 	err    error
 	closed bool
+	stop   func() bool // unregisters the close on the context's end
 
 	n int64 // bytes read so far; only the reading goroutine touches it
 }
 
+// reader opens the source on the first call; only the reading goroutine
+// calls it.
 func (l *lazyFile) reader() (io.ReadCloser, error) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
+	rc, err, closed := l.rc, l.err, l.closed
+	l.mu.Unlock()
 	switch {
-	case l.closed:
+	case closed:
 		return nil, os.ErrClosed
-	case l.rc == nil && l.err == nil:
-		l.rc, l.err = l.src.open()
-		if l.err != nil {
-			l.err = fmt.Errorf("chatadmin: file: %w", l.err)
+	case rc != nil || err != nil:
+		return rc, err
+	}
+	// Opened without the lock, so that Close (from the context's end or
+	// net/http) never waits for an open that hangs.
+	rc, err = openWithin(l.ctx, l.src.open)
+	if err != nil {
+		err = fmt.Errorf("chatadmin: file: %w", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		if rc != nil {
+			rc.Close()
 		}
+		return nil, os.ErrClosed
+	}
+	l.rc, l.err = rc, err
+	if rc != nil {
+		l.stop = context.AfterFunc(l.ctx, func() { l.Close() })
 	}
 	return l.rc, l.err
 }
@@ -288,6 +418,12 @@ func (l *lazyFile) Read(p []byte) (int, error) {
 	}
 	n, err := rc.Read(p)
 	l.n += int64(n)
+	if err != nil && err != io.EOF {
+		if ctxErr := l.ctx.Err(); ctxErr != nil {
+			// The source failed because the call's end closed it.
+			return n, ctxErr
+		}
+	}
 	switch {
 	case l.n > limit && l.src.size >= 0:
 		return 0, fmt.Errorf("chatadmin: file: longer than its size of %d bytes", l.src.size)
@@ -299,11 +435,19 @@ func (l *lazyFile) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close closes the source once, whoever asks first: net/http when the
+// attempt ends, or the call's context ending.
 func (l *lazyFile) Close() error {
 	l.mu.Lock()
-	rc := l.rc
+	rc, stop, already := l.rc, l.stop, l.closed
 	l.closed = true
 	l.mu.Unlock()
+	if already {
+		return nil
+	}
+	if stop != nil {
+		stop()
+	}
 	if rc != nil {
 		return rc.Close()
 	}

@@ -163,7 +163,7 @@ func TestUploadContentType(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			pl, err := multipartBody{fields: &fileMessageForm{ChannelID: "c"}, file: tc.file}.encode()
+			pl, err := multipartBody{ctx: context.Background(), fields: &fileMessageForm{ChannelID: "c"}, file: tc.file}.encode()
 			require.NoError(t, err)
 			r, err := pl.open()
 			require.NoError(t, err)
@@ -188,7 +188,7 @@ func TestUploadContentType(t *testing.T) {
 // One-shot readers are sniffed without losing the peeked bytes.
 func TestUploadOneShotSniffKeepsBytes(t *testing.T) {
 	data := append(append([]byte{}, pngBytes...), bytes.Repeat([]byte("z"), 5000)...)
-	pl, err := multipartBody{fields: &fileMessageForm{ChannelID: "c"},
+	pl, err := multipartBody{ctx: context.Background(), fields: &fileMessageForm{ChannelID: "c"},
 		file: FileFromReader(io.MultiReader(bytes.NewReader(data)), "")}.encode()
 	require.NoError(t, err)
 	r, err := pl.open()

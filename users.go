@@ -104,19 +104,14 @@ func (s *UsersService) List(ctx context.Context, opts *UserListOptions, reqOpts 
 // it is set. Each page's Next token can be saved to resume later.
 // WithReadAhead fetches the next page while the loop works on this one.
 func (s *UsersService) Pages(ctx context.Context, opts *UserListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[UserInfo], error] {
-	first := UserListOptions{}
-	if opts != nil {
-		first = *opts
-	}
-	return pages(ctx, tokenSweep(first.Token, func(ctx context.Context, token string) (*Page[UserInfo], error) {
-		o := first
-		if token != first.Token {
-			// The token already encodes the position and page size.
-			o.Limit, o.Token = 0, token
-		}
-		return s.List(ctx, &o, reqOpts...)
-	}), reqOpts)
+	return tokenPages(ctx, opts, func(ctx context.Context, o *UserListOptions) (*Page[UserInfo], error) {
+		return s.List(ctx, o, reqOpts...)
+	}, reqOpts)
 }
+
+func (o *UserListOptions) startToken() string { return o.Token }
+
+func (o *UserListOptions) resumeAt(token string) { o.Limit, o.Token = 0, token }
 
 // All iterates over every user the query selects, fetching pages as the loop
 // needs them. Breaking out of the loop stops fetching.

@@ -94,6 +94,13 @@ const MuteForever time.Duration = -time.Millisecond
 // mutePeriodMillis converts a mute period to the wire's milliseconds. A
 // period is positive (rounded up to whole milliseconds, so a short mute is
 // not turned into an unmute) or MuteForever.
+//
+// The rounding divides first: adding 999,999 ns before dividing overflowed
+// for periods within a millisecond of the longest Duration and sent a
+// negative period. Every positive Duration fits the wire once rounded: the
+// longest is 9,223,372,036,855 ms (292 years), an exact integer for the
+// server's JavaScript numbers (up to 2^53) and a date well inside their
+// range.
 func mutePeriodMillis(d time.Duration) (int64, error) {
 	switch {
 	case d == MuteForever:
@@ -101,5 +108,9 @@ func mutePeriodMillis(d time.Duration) (int64, error) {
 	case d <= 0:
 		return 0, invalid("mutePeriod", "must be positive or MuteForever, got %s (use Unmute to unmute)", d)
 	}
-	return int64((d + time.Millisecond - 1) / time.Millisecond), nil
+	ms := int64(d / time.Millisecond)
+	if d%time.Millisecond != 0 {
+		ms++
+	}
+	return ms, nil
 }
