@@ -243,6 +243,7 @@ func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 	} else {
 		out.Transport = NewTransport()
 	}
+	out.Transport = sendOnce{next: out.Transport}
 	userPolicy := out.CheckRedirect
 	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 10 {
