@@ -146,7 +146,7 @@ func (f *UploadFile) resolve() (*uploadSource, error) {
 
 // errOneShotReplay stops a second read of a one-shot file, which could only
 // send a truncated body (net/http replays a body to follow a 307 or 308).
-var errOneShotReplay = errors.New("chatadmin: file: a FileFromReader file cannot be sent twice")
+var errOneShotReplay = errors.New("file: a FileFromReader file cannot be sent twice")
 
 // oneShotFrom makes src read r once. Sniffing peeks through a buffer, so
 // the peeked bytes are still sent.
@@ -263,7 +263,7 @@ func (l *lazyFile) reader() (io.ReadCloser, error) {
 	case l.rc == nil && l.err == nil:
 		l.rc, l.err = l.src.open()
 		if l.err != nil {
-			l.err = fmt.Errorf("chatadmin: file: %w", l.err)
+			l.err = fmt.Errorf("file: %w", l.err)
 		}
 	}
 	return l.rc, l.err
