@@ -30,7 +30,7 @@ type callState struct {
 	oneShot bool // the body cannot be sent twice
 
 	sent  atomic.Bool // this attempt's request headers reached the wire
-	wrote atomic.Bool // this attempt's whole request (body included) was written
+	whole atomic.Bool // the transport has this attempt's whole body (see sendOnce)
 
 	// Written by the hooks, which go-retryablehttp runs one after another
 	// on the caller's goroutine.
@@ -43,14 +43,7 @@ type callState struct {
 }
 
 func (st *callState) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		WroteHeaders: func() { st.sent.Store(true) },
-		WroteRequest: func(info httptrace.WroteRequestInfo) {
-			if info.Err == nil {
-				st.wrote.Store(true)
-			}
-		},
-	}
+	return &httptrace.ClientTrace{WroteHeaders: func() { st.sent.Store(true) }}
 }
 
 func stateOf(ctx context.Context) *callState {
@@ -81,7 +74,7 @@ func beforeAttempt(_ retryablehttp.Logger, req *http.Request, _ int) {
 		st.attempts++
 		st.attemptStart = time.Now()
 		st.sent.Store(false)
-		st.wrote.Store(false)
+		st.whole.Store(false)
 	}
 }
 
@@ -170,12 +163,14 @@ func (c *Client) shouldRetry(ctx context.Context, st *callState, resp *http.Resp
 // mayHaveActed reports whether the server could have acted on the failed
 // attempt. A transport failure counts once the headers were sent (a server
 // may act on them before the body ends, and a failure right after the write
-// cannot tell); a cancel or deadline of the caller counts only once the
-// whole request was written: cutting an upload short leaves the server an
-// incomplete request it cannot act on.
+// cannot tell); a cancel or deadline of the caller counts once the headers
+// were sent and the transport has read the whole body: cutting an upload
+// short leaves the server an incomplete request it cannot act on. (The
+// transport's own "request written" signal comes after the last bytes are
+// on the wire, too late: the server may have answered, or acted, first.)
 func (st *callState) mayHaveActed(ctx context.Context) bool {
 	if ctx.Err() != nil {
-		return st.wrote.Load()
+		return st.sent.Load() && st.whole.Load()
 	}
 	return st.sent.Load()
 }

@@ -2,6 +2,7 @@ package chatadmin
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptrace"
 	"sync/atomic"
@@ -85,6 +86,11 @@ func (t sendOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r2.Body == http.NoBody {
 		r2.Body = nil
 	}
+	if r2.Body == nil {
+		st.whole.Store(true)
+	} else {
+		r2.Body = &wholeWatch{ReadCloser: r2.Body, left: r2.ContentLength, whole: &st.whole}
+	}
 	resp, err := t.transport().RoundTrip(r2)
 	if err != nil && poisoned.Load() {
 		return nil, errResendRefused
@@ -93,6 +99,29 @@ func (t sendOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Request = req
 	}
 	return resp, err
+}
+
+// wholeWatch tells when the transport has read a request body to its end
+// (its length, or EOF): from then on the server may receive the whole
+// request, and a call cut by its context may have taken effect.
+type wholeWatch struct {
+	io.ReadCloser
+	left  int64 // bytes to go when the length is known (> 0), else <= 0
+	whole *atomic.Bool
+}
+
+func (w *wholeWatch) Read(p []byte) (int, error) {
+	n, err := w.ReadCloser.Read(p)
+	if w.left > 0 {
+		w.left -= int64(n)
+		if w.left <= 0 {
+			w.whole.Store(true)
+		}
+	}
+	if err == io.EOF {
+		w.whole.Store(true)
+	}
+	return n, err
 }
 
 // CloseIdleConnections passes the call on, so that Client.CloseIdleConnections
