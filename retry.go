@@ -129,6 +129,9 @@ func (c *Client) shouldRetry(ctx context.Context, st *callState, resp *http.Resp
 		return false
 	}
 	if err != nil {
+		if errors.Is(err, errRedirectDowngrade) {
+			return false // the same redirect would be refused again
+		}
 		ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
 		return ok
 	}
