@@ -154,7 +154,7 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 			body = retryablehttp.ReaderFunc(pl.open)
 		}
 	}
-	st := &callState{ep: ep, retry: ep.class == safe || co.retrySafe, oneShot: pl.oneShot}
+	st := &callState{ep: ep, retry: ep.class == safe || co.retrySafe, oneShot: pl.oneShot, streamed: pl.open != nil}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	if !st.retry {
 		// Only a call that must not be repeated once sent needs to know

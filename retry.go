@@ -27,10 +27,16 @@ type callStateKey struct{}
 type callState struct {
 	ep      *endpoint
 	retry   bool // the call is safe to repeat
-	oneShot bool // the body cannot be sent twice
+	oneShot  bool // the body cannot be sent twice
+	streamed bool // the body is a stream (an upload), not bytes in memory
 
 	sent  atomic.Bool // this attempt's request headers reached the wire
 	whole atomic.Bool // the transport has this attempt's whole body (see sendOnce)
+
+	// Per round trip of an unsafe call, for sendOnce (see there).
+	inflight atomic.Pointer[http.Request] // the request the transport has
+	rtSent   atomic.Bool                  // its headers reached the wire
+	poisoned atomic.Bool                  // a resend of it was stopped
 
 	// Written by the hooks, which go-retryablehttp runs one after another
 	// on the caller's goroutine.
@@ -43,7 +49,13 @@ type callState struct {
 }
 
 func (st *callState) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{WroteHeaders: func() { st.sent.Store(true) }}
+	return &httptrace.ClientTrace{
+		WroteHeaders: func() {
+			st.sent.Store(true)
+			st.rtSent.Store(true)
+		},
+		GotConn: st.gotConn,
+	}
 }
 
 func stateOf(ctx context.Context) *callState {

@@ -41,6 +41,10 @@ import (
 //     empty one at that point would also stop the resend, but net/http's
 //     rewindBody would then panic on a body type it did not make.
 //
+// It also tells the call when the transport has an upload's whole body
+// (wholeWatch), for a call cut by its context is reported as ErrOutcomeUnknown
+// only from then on.
+//
 // Safe calls pass through untouched: a resend of them is harmless.
 //
 // A nil next is http.DefaultTransport, read at each call as http.Client
@@ -66,39 +70,48 @@ func (t sendOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 	if st == nil || st.retry {
 		return t.transport().RoundTrip(req)
 	}
-	var wrote, poisoned atomic.Bool
-	var r2 *http.Request
-	trace := &httptrace.ClientTrace{
-		WroteHeaders: func() { wrote.Store(true) },
-		GotConn: func(httptrace.GotConnInfo) {
-			// Runs on the goroutine that called RoundTrip, before the
-			// request is handed to the connection.
-			if wrote.Load() && !poisoned.Load() && r2.Body == nil {
-				h := r2.Header.Clone()
-				h[poisonHeader] = []string{"\n"}
-				r2.Header = h
-				poisoned.Store(true)
-			}
-		},
-	}
-	r2 = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	// The hooks live in the call's own trace (callState.trace), which the
+	// request's context already carries: no second trace, no new context.
+	r2 := new(http.Request)
+	*r2 = *req
 	r2.GetBody = nil
 	if r2.Body == http.NoBody {
 		r2.Body = nil
 	}
-	if r2.Body == nil {
+	if r2.Body == nil || !st.streamed {
+		// A body in memory goes out with the headers, at once: once the
+		// headers are sent, the server may have it all.
 		st.whole.Store(true)
 	} else {
 		r2.Body = &wholeWatch{ReadCloser: r2.Body, left: r2.ContentLength, whole: &st.whole}
 	}
+	st.rtSent.Store(false)
+	st.poisoned.Store(false)
+	st.inflight.Store(r2)
 	resp, err := t.transport().RoundTrip(r2)
-	if err != nil && poisoned.Load() {
+	st.inflight.Store(nil)
+	if err != nil && st.poisoned.Load() {
 		return nil, errResendRefused
 	}
 	if resp != nil {
 		resp.Request = req
 	}
 	return resp, err
+}
+
+// gotConn is the GotConn hook of an unsafe call. The transport calls it on
+// the goroutine that called RoundTrip, before handing the request to the
+// connection; after this round trip sent its headers, it can only be a
+// resend, which poisoning the header stops (see sendOnce).
+func (st *callState) gotConn(httptrace.GotConnInfo) {
+	r := st.inflight.Load()
+	if r == nil || r.Body != nil || !st.rtSent.Load() || st.poisoned.Load() {
+		return
+	}
+	h := r.Header.Clone()
+	h[poisonHeader] = []string{"\n"}
+	r.Header = h
+	st.poisoned.Store(true)
 }
 
 // wholeWatch tells when the transport has read a request body to its end
