@@ -25,8 +25,8 @@ type callStateKey struct{}
 
 // callState is what the retry hooks learn and decide about one call.
 type callState struct {
-	ep      *endpoint
-	retry   bool // the call is safe to repeat
+	ep       *endpoint
+	retry    bool // the call is safe to repeat
 	oneShot  bool // the body cannot be sent twice
 	streamed bool // the body is a stream (an upload), not bytes in memory
 
