@@ -245,8 +245,7 @@ func integReactionsMostReacted(t *testing.T, it *integEnv) {
 
 func integAuthWrongToken(t *testing.T, it *integEnv) {
 	const wrong = "integ-wrong-token-3f9c"
-	base := it.Client.BaseURL()
-	bad := integNewClient(t, wrong, base, chatadmin.WithMaxAttempts(1))
+	bad := it.newClient(t, wrong, chatadmin.WithMaxAttempts(1))
 
 	_, err := bad.Channels.List(it.Ctx, nil)
 	apiErr := it.wantAPIError(t, "a query with a wrong token", err, chatadmin.CodeUnauthorized, chatadmin.ErrUnauthorized)

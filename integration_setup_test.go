@@ -3,6 +3,7 @@ package chatadmin_test
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -49,8 +50,9 @@ type integEnv struct {
 	Srv    *chatadmintest.Server // nil in live mode
 	Ctx    context.Context
 
-	clock  *integClock // the emulator's clock; nil in live mode
-	suffix string      // makes ids unique in live mode
+	clock     *integClock // the emulator's clock; nil in live mode
+	tlsConfig *tls.Config // trusts the emulator's certificate in the HTTP/2 run
+	suffix    string      // makes ids unique in live mode
 }
 
 // live reports whether the scenario runs against a live tenant.
@@ -107,17 +109,22 @@ func integRunGroup(t *testing.T, scenarios []integScenario) {
 		// sc.name is "Group/Case"; the group is the top-level test already.
 		_, caseName, _ := strings.Cut(sc.name, "/")
 		t.Run(caseName, func(t *testing.T) {
-			t.Run("emulator", func(t *testing.T) { integRunEmulator(t, sc) })
+			t.Run("emulator", func(t *testing.T) { integRunEmulator(t, sc, false) })
+			t.Run("emulator-h2", func(t *testing.T) { integRunEmulator(t, sc, true) })
 			t.Run("live", func(t *testing.T) { integRunLive(t, sc) })
 		})
 	}
 }
 
-// integRunEmulator runs a scenario against a fresh emulator and records the
-// operations the emulator saw for the coverage test.
-func integRunEmulator(t *testing.T, sc integScenario) {
+// integRunEmulator runs a scenario against a fresh emulator, over HTTP/1.1
+// or (h2) HTTPS and HTTP/2, and records the operations the emulator saw for
+// the coverage test.
+func integRunEmulator(t *testing.T, sc integScenario, h2 bool) {
 	clock := &integClock{start: time.Now().UTC().Truncate(time.Millisecond)}
 	opts := append([]chatadmintest.Option{chatadmintest.WithClock(clock.now)}, sc.opts...)
+	if h2 {
+		opts = append(opts, chatadmintest.WithTLS())
+	}
 	srv := chatadmintest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	// Cleanups run last-in first-out: the log is read before the server
@@ -125,6 +132,20 @@ func integRunEmulator(t *testing.T, sc integScenario) {
 	t.Cleanup(func() { integCoverage.record(sc.name, srv.Requests()) })
 	client := integNewClient(t, srv.Token(), srv.URL, chatadmin.WithMaxAttempts(1))
 	it := &integEnv{Client: client, Srv: srv, Ctx: t.Context(), clock: clock}
+	if h2 {
+		// The SDK's own transport, trusting the emulator's certificate,
+		// negotiates HTTP/2 as with the real API.
+		it.tlsConfig = srv.TLSClientConfig()
+		it.Client = it.newClient(t, srv.Token(), chatadmin.WithMaxAttempts(1))
+		t.Cleanup(func() {
+			for _, r := range srv.Requests() {
+				if r.Proto != "HTTP/2.0" {
+					t.Errorf("%s %s arrived over %s", r.Method, r.Path, r.Proto)
+					return
+				}
+			}
+		})
+	}
 	sc.run(t, it)
 }
 
@@ -152,6 +173,24 @@ func integNewClient(t *testing.T, token, base string, opts ...chatadmin.Option) 
 	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: 8}
 	t.Cleanup(tr.CloseIdleConnections)
 	all := append([]chatadmin.Option{chatadmin.WithBaseURL(base), chatadmin.WithHTTPClient(&http.Client{Transport: tr})}, opts...)
+	c, err := chatadmin.NewClient(token, all...)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c
+}
+
+// newClient returns another client of the scenario's server (e.g. with a
+// wrong token), over the same protocol as it.Client.
+func (it *integEnv) newClient(t *testing.T, token string, opts ...chatadmin.Option) *chatadmin.Client {
+	t.Helper()
+	if it.tlsConfig == nil {
+		return integNewClient(t, token, it.Client.BaseURL(), opts...)
+	}
+	tr := chatadmin.NewTransport()
+	tr.TLSClientConfig = it.tlsConfig
+	t.Cleanup(tr.CloseIdleConnections)
+	all := append([]chatadmin.Option{chatadmin.WithBaseURL(it.Client.BaseURL()), chatadmin.WithHTTPClient(&http.Client{Transport: tr})}, opts...)
 	c, err := chatadmin.NewClient(token, all...)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)

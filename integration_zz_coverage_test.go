@@ -155,7 +155,7 @@ func TestIntegrationCoversEverySpecOperation(t *testing.T) {
 			if !ok || integCoverage.ran(name) {
 				continue
 			}
-			t.Run("run/"+name, func(t *testing.T) { integRunEmulator(t, sc) })
+			t.Run("run/"+name, func(t *testing.T) { integRunEmulator(t, sc, false) })
 		}
 	}
 	for _, op := range integSpecOperations {

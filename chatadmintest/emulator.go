@@ -103,6 +103,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, table []*route,
 	rt, params := matchRoute(table, r)
 	entry := Request{
 		Method:      r.Method,
+		Proto:       r.Proto,
 		Path:        r.URL.EscapedPath(),
 		RawQuery:    r.URL.RawQuery,
 		ContentType: r.Header.Get("Content-Type"),
