@@ -54,6 +54,7 @@ type Client struct {
 	maxRetryAfter    time.Duration
 	maxResponseBytes int64
 	budget           *retryBudget
+	limiter          Limiter
 
 	Channels  *ChannelsService  // channels, their members, mutes and bans
 	Messages  *MessagesService  // messages, image and file uploads and downloads
@@ -110,6 +111,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		maxRetryAfter:    cfg.maxRetryAfter,
 		maxResponseBytes: cfg.maxResponseBytes,
 		budget:           newRetryBudget(cfg.budgetCapacity, cfg.budgetRefund),
+		limiter:          cfg.limiter,
 	}
 	if cfg.userAgentSuffix != "" {
 		c.userAgent += " " + cfg.userAgentSuffix

@@ -24,6 +24,7 @@ type config struct {
 	maxResponseBytes int64
 	budgetCapacity   int
 	budgetRefund     float64
+	limiter          Limiter
 }
 
 // Defaults chosen for an admin backend: a handful of attempts with short

@@ -212,6 +212,9 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := c.waitFirst(ctx, ep); err != nil {
+		return nil, st, err
+	}
 	resp, err := c.http.Do(req)
 	if co.info != nil {
 		co.info.Attempts = st.attempts
@@ -260,6 +263,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 	}
 	apiErr, err := decodeSuccess(body, out)
 	if apiErr != nil {
+		c.observeThrottledBody(ctx, st, resp, apiErr.Code)
 		c.fillAPIError(apiErr, ep, st, resp, body)
 		return apiErr
 	}

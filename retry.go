@@ -64,6 +64,9 @@ func newRetryClient(cfg *config, c *Client) *retryablehttp.Client {
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: beforeAttempt,
 	}
+	if cfg.limiter != nil {
+		rc.PrepareRetry = c.waitRetry
+	}
 	return rc
 }
 
@@ -85,6 +88,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		c.scrubResponse(resp)
 	}
 	retry := c.shouldRetry(ctx, st, resp, err)
+	c.observeAnswer(ctx, st, resp)
 	if retry && st.attempts >= c.maxAttempts {
 		// go-retryablehttp will not try again: a retry not made must not
 		// cost a budget token, nor be logged as one.
