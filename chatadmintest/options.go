@@ -28,6 +28,8 @@ type config struct {
 	now             func() time.Time
 	maxUploadSize   int64
 	requestLogLimit int
+	rateLimit       float64
+	rateBurst       int
 }
 
 func defaultConfig() config {
