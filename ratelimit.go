@@ -39,9 +39,11 @@ type LimitObservation struct {
 	// The call's own retry already sits it out; a Limiter may use it to hold
 	// back other calls too.
 	RetryAfter time.Duration
-	// Sent is when the attempt was sent. Throttling of an attempt sent
-	// before the limiter last slowed down says nothing about the new rate.
-	Sent time.Time
+	// Asked is when the attempt asked Wait for permission. An attempt that
+	// asked before the limiter last slowed down was let through under the
+	// old rate (a limiter may schedule its waiters ahead), so its being
+	// throttled says nothing about the new rate.
+	Asked time.Time
 }
 
 // WithRateLimiter makes every attempt of the Client's calls wait for l
@@ -54,10 +56,11 @@ func WithRateLimiter(l Limiter) Option {
 
 // waitFirst waits for the limiter before a call's first attempt. The call
 // has sent nothing yet, so an error here is never ErrOutcomeUnknown.
-func (c *Client) waitFirst(ctx context.Context, ep *endpoint) error {
+func (c *Client) waitFirst(ctx context.Context, ep *endpoint, st *callState) error {
 	if c.limiter == nil {
 		return nil
 	}
+	st.limiterAsked = time.Now()
 	if err := c.limiter.Wait(ctx); err != nil {
 		return fmt.Errorf("chatadmin: %s %s: waiting for the rate limiter: %w", ep.method, ep.route, err)
 	}
@@ -69,6 +72,9 @@ func (c *Client) waitFirst(ctx context.Context, ep *endpoint) error {
 // Its error ends the call (the pipeline reports the context's error when
 // the context ended).
 func (c *Client) waitRetry(req *http.Request) error {
+	if st := stateOf(req.Context()); st != nil {
+		st.limiterAsked = time.Now()
+	}
 	return c.limiter.Wait(req.Context())
 }
 
@@ -80,7 +86,7 @@ func (c *Client) observeAnswer(ctx context.Context, st *callState, resp *http.Re
 	if c.limiter == nil || resp == nil {
 		return
 	}
-	o := LimitObservation{StatusCode: resp.StatusCode, Sent: st.attemptStart}
+	o := LimitObservation{StatusCode: resp.StatusCode, Asked: st.limiterAsked}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		o.Throttled = true
@@ -98,7 +104,7 @@ func (c *Client) observeThrottledBody(ctx context.Context, st *callState, resp *
 	if c.limiter == nil || code != CodeRateLimited {
 		return
 	}
-	o := LimitObservation{Throttled: true, StatusCode: resp.StatusCode, Sent: st.attemptStart}
+	o := LimitObservation{Throttled: true, StatusCode: resp.StatusCode, Asked: st.limiterAsked}
 	o.RetryAfter, _ = retryAfter(resp)
 	c.limiter.Observe(ctx, o)
 }

@@ -26,9 +26,11 @@ type AdaptiveLimiterConfig struct {
 }
 
 // The adaptive limiter's constants, as in the AWS SDK's adaptive retry mode
-// (CUBIC congestion control applied to a request rate).
+// (CUBIC congestion control applied to a request rate), except for a
+// gentler cut, 0.85 instead of 0.7: between two throttles the rate then
+// stays closer to the server's limit (BENCHMARKS.md, "Rate limiting").
 const (
-	adaptiveBeta    = 0.7                    // share of the rate kept after a throttle
+	adaptiveBeta    = 0.85                   // share of the rate kept after a throttle
 	adaptiveScale   = 0.4                    // CUBIC's C: how fast the rate climbs back
 	adaptiveMinRate = 0.5                    // requests per second, the floor
 	adaptiveSmooth  = 0.8                    // weight of the newest sample of the send rate
@@ -36,13 +38,13 @@ const (
 )
 
 // AdaptiveLimiter is a Limiter whose rate follows the server's pushback: a
-// token bucket (golang.org/x/time/rate) whose rate is cut to 70 % of the
-// measured send rate when an answer is throttled, and grows back on
-// successes along a cubic curve that is fast far below the last rate that
-// was throttled and flat near it, so the limiter spends most of its time
-// just under the server's limit. Only attempts sent after the last cut can
-// cut again: the answers to attempts already in flight when the server
-// pushed back would otherwise cut the rate once per in-flight attempt.
+// token bucket (golang.org/x/time/rate) whose rate is cut to 85 % when an
+// answer is throttled, and grows back on successes along a cubic curve that
+// is fast far below the last rate that was throttled and flat near it, so
+// the limiter spends most of its time just under the server's limit. Only
+// attempts that asked for permission after the last cut can cut again: the
+// answers to attempts already let through (or scheduled) at the old rate
+// would otherwise cut the rate once per such attempt.
 //
 // Retry-After advice is not applied to other calls: the throttled call's
 // own retry sits it out, and the provider gives at best whole seconds,
@@ -52,7 +54,8 @@ const (
 // Clients of one token.
 type AdaptiveLimiter struct {
 	bucket *rate.Limiter
-	pacing atomic.Bool // the bucket is consulted (a ceiling, or a throttle seen)
+	pacing atomic.Bool  // the bucket is consulted (a ceiling, or a throttle seen)
+	sent   atomic.Int64 // attempts let through since the last Observe
 	now    func() time.Time
 
 	mu        sync.Mutex
@@ -63,7 +66,7 @@ type AdaptiveLimiter struct {
 	window    float64 // seconds from the last cut until the curve is back at lastMax
 	lastCut   time.Time
 
-	measured    float64   // smoothed answers per second
+	measured    float64   // smoothed attempts let through per second
 	sampleStart time.Time // start of the sample being counted
 	sampleCount int
 	sampled     bool // measured holds at least one full sample
@@ -103,12 +106,14 @@ func (a *AdaptiveLimiter) Wait(ctx context.Context) error {
 		return err
 	}
 	if !a.pacing.Load() {
+		a.sent.Add(1)
 		return nil
 	}
 	now := a.now()
 	r := a.bucket.ReserveN(now, 1)
 	delay := r.DelayFrom(now)
 	if delay <= 0 {
+		a.sent.Add(1)
 		return nil
 	}
 	if deadline, ok := ctx.Deadline(); ok && now.Add(delay).After(deadline) {
@@ -119,6 +124,7 @@ func (a *AdaptiveLimiter) Wait(ctx context.Context) error {
 	defer t.Stop()
 	select {
 	case <-t.C:
+		a.sent.Add(1)
 		return nil
 	case <-ctx.Done():
 		r.Cancel()
@@ -135,12 +141,15 @@ func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
 	var next float64
 	switch {
 	case o.Throttled:
-		if a.throttled && !o.Sent.IsZero() && o.Sent.Before(a.lastCut) {
-			return // sent before the last cut: already accounted for
+		if a.throttled && !o.Asked.IsZero() && o.Asked.Before(a.lastCut) {
+			return // let through before the last cut: already accounted for
 		}
+		// Cut from the rate the bucket allowed: the measured rate dips
+		// whenever the client stalls, and the burst after a stall is
+		// what gets throttled. Before pacing, cut from what was sent.
 		base := a.measured
 		if a.pacing.Load() {
-			base = min(base, a.fill)
+			base = a.fill
 		}
 		a.throttled = true
 		a.lastMax = base
@@ -165,14 +174,17 @@ func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
 	a.pacing.Store(true)
 }
 
-// measure counts one answer into the smoothed send rate. Before the first
-// full sample it estimates from what it has, over at least 100 ms, so a
-// throttle in the first half second still cuts from a sensible rate.
+// measure folds the attempts let through since the last call into the
+// smoothed send rate. It counts sends, not answers: when many attempts go
+// at once, the first answer may well be a 429, and a rate estimated from
+// one answer would cut the rate to almost nothing. Before the first full
+// sample it estimates from what it has, over at least 100 ms, so a throttle
+// in the first half second still cuts from a sensible rate.
 func (a *AdaptiveLimiter) measure(now time.Time) {
 	if a.sampleStart.IsZero() {
 		a.sampleStart = now
 	}
-	a.sampleCount++
+	a.sampleCount += int(a.sent.Swap(0))
 	elapsed := now.Sub(a.sampleStart)
 	if elapsed >= adaptiveBucket {
 		current := float64(a.sampleCount) / elapsed.Seconds()

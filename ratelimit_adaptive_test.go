@@ -25,7 +25,8 @@ func newFakeAdaptive(cfg AdaptiveLimiterConfig) (*AdaptiveLimiter, *fakeClock) {
 
 // answer reports one answer to an attempt sent now, then lets gap pass.
 func answer(a *AdaptiveLimiter, clk *fakeClock, throttled bool, gap time.Duration) {
-	a.Observe(context.Background(), LimitObservation{Throttled: throttled, StatusCode: 200, Sent: clk.t})
+	a.sent.Add(1) // as Wait does
+	a.Observe(context.Background(), LimitObservation{Throttled: throttled, StatusCode: 200, Asked: clk.t})
 	clk.advance(gap)
 }
 
@@ -38,7 +39,7 @@ func TestAdaptiveUnpacedUntilThrottled(t *testing.T) {
 	require.NoError(t, a.Wait(context.Background()))
 
 	answer(a, clk, true, 0)
-	assert.InDelta(t, 0.7*100, a.Rate(), 3, "a throttle cuts to 70%% of the measured 100 answers/s")
+	assert.InDelta(t, adaptiveBeta*100, a.Rate(), 3, "a throttle cuts the measured 100 attempts/s by the factor")
 }
 
 func TestAdaptiveInFlightThrottlesCutOnce(t *testing.T) {
@@ -52,11 +53,11 @@ func TestAdaptiveInFlightThrottlesCutOnce(t *testing.T) {
 	cut := a.Rate()
 	for range 20 {
 		// Answers to attempts that were already in flight at the cut.
-		a.Observe(context.Background(), LimitObservation{Throttled: true, Sent: sentBefore})
+		a.Observe(context.Background(), LimitObservation{Throttled: true, Asked: sentBefore})
 	}
 	assert.Equal(t, cut, a.Rate(), "throttles of attempts sent before the cut do not cut again")
 	answer(a, clk, true, 0)
-	assert.InDelta(t, cut*0.7, a.Rate(), 0.01, "a throttle of an attempt sent after the cut does")
+	assert.InDelta(t, cut*adaptiveBeta, a.Rate(), 0.01, "a throttle of an attempt sent after the cut does")
 }
 
 func TestAdaptiveRecoversTowardLastThrottledRate(t *testing.T) {
@@ -90,7 +91,7 @@ func TestAdaptiveCeilingAndFloor(t *testing.T) {
 	}
 	assert.Equal(t, 50.0, a.Rate(), "successes before any throttle leave the ceiling alone")
 	answer(a, clk, true, time.Millisecond)
-	assert.InDelta(t, 35, a.Rate(), 0.01, "the cut starts from the ceiling when more was sent")
+	assert.InDelta(t, 50*adaptiveBeta, a.Rate(), 0.01, "the cut starts from the ceiling when more was sent")
 	for range 5000 {
 		answer(a, clk, false, time.Millisecond)
 	}

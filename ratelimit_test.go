@@ -74,7 +74,7 @@ func TestRateLimiterConsultedBeforeEveryAttempt(t *testing.T) {
 		"wait", "request 3", "observe 200 throttled=false",
 	}, lim.events, "every attempt, retries included, waits for the limiter first and reports its answer")
 	for _, o := range lim.obs {
-		assert.False(t, o.Sent.IsZero(), "each observation says when its attempt was sent")
+		assert.False(t, o.Asked.IsZero(), "each observation says when its attempt asked the limiter")
 	}
 }
 

@@ -212,7 +212,7 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := c.waitFirst(ctx, ep); err != nil {
+	if err := c.waitFirst(ctx, ep, st); err != nil {
 		return nil, st, err
 	}
 	resp, err := c.http.Do(req)

@@ -38,6 +38,7 @@ type callState struct {
 	gaveUpRetryAfter time.Duration // the advised wait we refused to sit out
 	outcomeUnknown   bool          // an unsafe request failed after it was sent
 	budgetExhausted  bool          // a retry was refused by the client's retry budget
+	limiterAsked     time.Time     // when this attempt asked the rate limiter (ratelimit.go)
 }
 
 func (st *callState) trace() *httptrace.ClientTrace {
