@@ -56,6 +56,7 @@ type Client struct {
 	observer         Observer
 	serverAddress    string // host and port of baseURL, for the Observer
 	serverPort       int
+	limiter          Limiter
 
 	Channels  *ChannelsService  // channels, their members, mutes and bans
 	Messages  *MessagesService  // messages, image and file uploads and downloads
@@ -126,6 +127,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		maxResponseBytes: cfg.maxResponseBytes,
 		budget:           newRetryBudget(cfg.budgetCapacity, cfg.budgetRefund),
 		observer:         cfg.observer,
+		limiter:          cfg.limiter,
 	}
 	c.serverAddress, c.serverPort = serverOf(base)
 	if cfg.userAgentSuffix != "" {

@@ -326,7 +326,7 @@ func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, r
 		a.StatusCode = resp.StatusCode
 		ob.status = resp.StatusCode
 		if resp.StatusCode >= 400 {
-			a.Code = peekErrorCode(resp.Request.Context(), resp)
+			a.Code = st.errorCode(resp.Request.Context(), resp)
 		}
 	}
 	if retry {

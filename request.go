@@ -161,7 +161,7 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 			body = retryablehttp.ReaderFunc(pl.open)
 		}
 	}
-	st := &callState{ep: ep, retry: ep.class == safe || co.retrySafe, oneShot: pl.oneShot, streamed: pl.open != nil}
+	st := &callState{answerCode: -1, ep: ep, retry: ep.class == safe || co.retrySafe, oneShot: pl.oneShot, streamed: pl.open != nil}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	if !st.retry {
 		// Only a call that must not be repeated once sent needs to know
@@ -221,6 +221,9 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 		return nil, nil, err
 	}
 	req = c.observeCall(req, st)
+	if err := c.waitFirst(ctx, ep, st); err != nil {
+		return nil, st, err
+	}
 	resp, err := c.http.Do(req)
 	if co.info != nil {
 		co.info.Attempts = st.attempts
@@ -278,6 +281,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 	}
 	apiErr, err := decodeSuccess(body, out)
 	if apiErr != nil {
+		c.observeThrottledBody(ctx, st, resp, apiErr.Code)
 		c.fillAPIError(apiErr, ep, st, resp, body)
 		return apiErr
 	}

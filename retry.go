@@ -46,7 +46,9 @@ type callState struct {
 	outcomeUnknown  bool          // an unsafe request failed after it was sent
 	budgetExhausted bool          // a retry was refused by the client's retry budget
 
-	ob *callObservation // nil unless the Client has an Observer (observe.go)
+	answerCode   int              // the body code of this attempt's error answer; -1 until read (see errorCode)
+	limiterAsked time.Time        // when this attempt asked the rate limiter (ratelimit.go)
+	ob           *callObservation // nil unless the Client has an Observer (observe.go)
 }
 
 func (st *callState) trace() *httptrace.ClientTrace {
@@ -79,6 +81,9 @@ func newRetryClient(cfg *config, c *Client) *retryablehttp.Client {
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: beforeAttempt,
 	}
+	if cfg.limiter != nil {
+		rc.PrepareRetry = c.waitRetry
+	}
 	return rc
 }
 
@@ -88,6 +93,7 @@ func beforeAttempt(_ retryablehttp.Logger, req *http.Request, _ int) {
 		st.attemptStart = time.Now()
 		st.sent.Store(false)
 		st.whole.Store(false)
+		st.answerCode = -1
 	}
 }
 
@@ -104,6 +110,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 	}
 	retry := c.shouldRetry(ctx, st, resp, err)
+	c.observeAnswer(ctx, st, resp)
 	if retry && st.attempts >= c.maxAttempts {
 		// go-retryablehttp will not try again: a retry not made must not
 		// cost a budget token, nor be logged as one.
@@ -159,7 +166,7 @@ func (c *Client) shouldRetry(ctx context.Context, st *callState, resp *http.Resp
 			return false
 		}
 	default:
-		if resp.StatusCode < 400 || peekErrorCode(ctx, resp) != CodeRateLimited {
+		if resp.StatusCode < 400 || st.errorCode(ctx, resp) != CodeRateLimited {
 			return false
 		}
 	}
@@ -190,6 +197,15 @@ func (st *callState) mayHaveActed(ctx context.Context) bool {
 		return st.sent.Load() && st.whole.Load()
 	}
 	return st.sent.Load()
+}
+
+// errorCode is the body code of this attempt's error answer, read once
+// however many of the retry policy, the limiter and the observer ask.
+func (st *callState) errorCode(ctx context.Context, resp *http.Response) int {
+	if st.answerCode < 0 {
+		st.answerCode = peekErrorCode(ctx, resp)
+	}
+	return st.answerCode
 }
 
 // peekErrorCode reads an error body (capped at 1 MiB) to find its code, and

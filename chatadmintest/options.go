@@ -29,6 +29,8 @@ type config struct {
 	maxUploadSize   int64
 	requestLogLimit int
 	tls             bool
+	rateLimit       float64
+	rateBurst       int
 }
 
 func defaultConfig() config {

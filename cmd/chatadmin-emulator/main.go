@@ -3,6 +3,7 @@
 //
 //	chatadmin-emulator [-addr 127.0.0.1:8086] [-token T] [-demo]
 //	                   [-message-page-size 20] [-no-message-tokens] [-public]
+//	                   [-rate-limit RPS [-rate-burst N]]
 //
 // It prints one line with the base URL and the token, serves until SIGINT or
 // SIGTERM and then shuts down gracefully. It refuses a non-loopback address
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pageSize := fs.Int("message-page-size", chatadmintest.DefaultMessagePageSize, "page size of token-paged message queries")
 	noTokens := fs.Bool("no-message-tokens", false, "message queries return no paging tokens (clients walk segment windows)")
 	public := fs.Bool("public", false, "allow listening on a non-loopback address")
+	rateLimit := fs.Float64("rate-limit", 0, "tenant rate limit in requests per second, shared by all clients (0: none); past it requests get 429, code 400311 and Retry-After")
+	rateBurst := fs.Int("rate-burst", 1, "requests the -rate-limit bucket lets through at once")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -55,6 +58,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *noTokens {
 		opts = append(opts, chatadmintest.WithoutMessageTokens())
+	}
+	if *rateLimit > 0 {
+		opts = append(opts, chatadmintest.WithRateLimit(*rateLimit, *rateBurst))
 	}
 	em := chatadmintest.New(opts...)
 
