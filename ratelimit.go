@@ -15,7 +15,9 @@ import (
 //
 // Implementations must be safe for concurrent use. NewAdaptiveLimiter is
 // the in-process one; the redislimit module shares one limit between
-// processes through Redis.
+// processes through Redis. A Limiter that also has a method
+// Rate() float64 (requests per second) has it reported to an Observer as
+// ClientStats.LimiterRate.
 type Limiter interface {
 	// Wait blocks until one more attempt may be sent. An error ends the call
 	// without sending the attempt: when ctx ends first, Wait returns the
@@ -61,7 +63,9 @@ func (c *Client) waitFirst(ctx context.Context, ep *endpoint, st *callState) err
 		return nil
 	}
 	st.limiterAsked = time.Now()
-	if err := c.limiter.Wait(ctx); err != nil {
+	err := c.limiter.Wait(ctx)
+	st.noteLimiterWait(time.Since(st.limiterAsked))
+	if err != nil {
 		return fmt.Errorf("chatadmin: %s %s: waiting for the rate limiter: %w", ep.method, ep.route, err)
 	}
 	return nil
@@ -72,10 +76,14 @@ func (c *Client) waitFirst(ctx context.Context, ep *endpoint, st *callState) err
 // Its error ends the call (the pipeline reports the context's error when
 // the context ended).
 func (c *Client) waitRetry(req *http.Request) error {
-	if st := stateOf(req.Context()); st != nil {
-		st.limiterAsked = time.Now()
+	st := stateOf(req.Context())
+	if st == nil {
+		return c.limiter.Wait(req.Context())
 	}
-	return c.limiter.Wait(req.Context())
+	st.limiterAsked = time.Now()
+	err := c.limiter.Wait(req.Context())
+	st.noteLimiterWait(time.Since(st.limiterAsked))
+	return err
 }
 
 // observeAnswer tells the limiter what an answer said. A 2xx whose body
