@@ -212,7 +212,7 @@ func ExampleMessagesService_Create() {
 }
 
 // Only the fields set are changed. DisplayName is a pointer so that an
-// empty name can be sent on purpose; new("…") makes one inline.
+// empty name can be sent on purpose; Ptr makes one inline.
 func ExampleUsersService_Update() {
 	srv := chatadmintest.NewServer(chatadmintest.WithDemoData())
 	defer srv.Close()
@@ -222,7 +222,7 @@ func ExampleUsersService_Update() {
 	}
 
 	user, err := client.Users.Update(context.Background(), "bob", &chatadmin.UserUpdateRequest{
-		DisplayName: new("Bob the Builder"),
+		DisplayName: chatadmin.Ptr("Bob the Builder"),
 		Roles:       []string{"moderator"},
 	})
 	if err != nil {

@@ -653,9 +653,9 @@ func TestSecretsHostileEchoes(t *testing.T) {
 
 			var sink leakSink
 			var jsonLogs, textLogs bytes.Buffer
-			logger := slog.New(slog.NewMultiHandler(
+			logger := slog.New(teeHandler{
 				slog.NewJSONHandler(&jsonLogs, &slog.HandlerOptions{Level: slog.LevelDebug}),
-				slog.NewTextHandler(&textLogs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+				slog.NewTextHandler(&textLogs, &slog.HandlerOptions{Level: slog.LevelDebug})})
 			c, err := NewClient(tok, append(opts, WithBaseURL(srv.URL), WithLogger(logger))...)
 			require.NoError(t, err)
 			defer c.CloseIdleConnections()
@@ -811,4 +811,44 @@ func BenchmarkScrubText(b *testing.B) {
 			}
 		})
 	}
+}
+
+// teeHandler sends each record to every handler (slog.NewMultiHandler is
+// Go 1.26; the module supports 1.25).
+type teeHandler []slog.Handler
+
+func (t teeHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	for _, h := range t {
+		if h.Enabled(ctx, l) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t teeHandler) Handle(ctx context.Context, r slog.Record) error {
+	for _, h := range t {
+		if h.Enabled(ctx, r.Level) {
+			if err := h.Handle(ctx, r.Clone()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (t teeHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	out := make(teeHandler, len(t))
+	for i, h := range t {
+		out[i] = h.WithAttrs(attrs)
+	}
+	return out
+}
+
+func (t teeHandler) WithGroup(name string) slog.Handler {
+	out := make(teeHandler, len(t))
+	for i, h := range t {
+		out[i] = h.WithGroup(name)
+	}
+	return out
 }

@@ -59,3 +59,9 @@ func (n *FlexInt) UnmarshalJSON(data []byte) error {
 	*n = FlexInt(v)
 	return nil
 }
+
+// Ptr returns a pointer to v, for the optional fields of requests, where
+// nil means "not sent" and a pointer to a zero value is sent:
+//
+//	req := &chatadmin.UserUpdateRequest{DisplayName: chatadmin.Ptr("")} // clears the name
+func Ptr[T any](v T) *T { return &v }

@@ -1,6 +1,6 @@
 module github.com/chatadmin/chatadmin-go/otel
 
-go 1.26.0
+go 1.25.0
 
 replace github.com/chatadmin/chatadmin-go => ../
 
@@ -26,5 +26,6 @@ require (
 	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/time v0.15.0 // indirect
 )

@@ -1,6 +1,6 @@
 module github.com/chatadmin/chatadmin-go/redislimit
 
-go 1.26.0
+go 1.25.0
 
 require (
 	github.com/chatadmin/chatadmin-go v0.0.0
@@ -16,7 +16,7 @@ require (
 	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
 	go.uber.org/atomic v1.11.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 )
 
