@@ -145,7 +145,7 @@ func TestBenchmarkPairsSendTheSameRequest(t *testing.T) {
 		_, err := c.Channels.List(ctx, &ChannelListOptions{Limit: 100})
 		require.NoError(t, err)
 	}, func() {
-		var out channelListResponse
+		var out rawChannelPage
 		require.NoError(t, rawCall(hc, "POST", srv.URL+"/api/v2/channels", contentTypeForm, []byte("options%5Blimit%5D=100"), &out))
 	})
 	reply = []byte("OK")

@@ -234,7 +234,7 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 
 // call sends ep and decodes the success body into out (nil for action
 // endpoints, whose bodies are ignored).
-func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...RequestOption) error {
+func (c *Client) call(ctx context.Context, ep *endpoint, out response, opts ...RequestOption) error {
 	resp, st, err := c.send(ctx, ep, opts)
 	if err != nil {
 		return err
@@ -253,13 +253,19 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 	if int64(len(body)) > c.maxResponseBytes {
 		return fmt.Errorf("%w: %s %s: response larger than %d bytes", ErrUnexpectedResponse, ep.method, ep.route, c.maxResponseBytes)
 	}
-	body = c.mask(body)
+	// The body is the server's data: it is not scanned for the token
+	// (issue 9); token scrubbing happens where the SDK writes output.
 	if out != nil && !jsonContentType(resp.Header.Get("Content-Type")) {
 		return fmt.Errorf("%w: %s %s: %d with Content-Type %q where JSON was expected", ErrUnexpectedResponse,
 			ep.method, ep.route, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	apiErr, err := decodeSuccess(body, out)
+	apiErr, err := decodeResponse(body, out)
 	if apiErr != nil {
+		// A 2xx whose status says error is an error, and errors are
+		// output: mask it as apiError masks a non-2xx body.
+		if masked := c.mask(body); !bytes.Equal(masked, body) {
+			body, apiErr = masked, parseErrorBody(masked)
+		}
 		c.fillAPIError(apiErr, ep, st, resp, body)
 		return apiErr
 	}

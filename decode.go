@@ -1,0 +1,181 @@
+package chatadmin
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+)
+
+// response is implemented by the pointer to each response type, so that
+// one generic decode serves every endpoint.
+type response interface {
+	// wire returns the value a body of either success shape decodes into
+	// in a single encoding/json pass: a struct that embeds the response
+	// (the flat shape: the payload itself) beside the envelope's status
+	// and a data field that points at the same response (the wrapped
+	// shape). The struct cannot be generic: Go does not embed type
+	// parameters, so each type writes its one line (responses.go).
+	wire(*status) any
+	// check reports ErrUnexpectedResponse when the data the endpoint
+	// promises is missing (no id, no list), so that no method returns a
+	// zero value with a nil error.
+	check() error
+}
+
+// shell is the envelope half of a wire struct: {"status":…,"data":…}.
+type shell[T any] struct {
+	Status *status `json:"status"`
+	Data   *T      `json:"data"`
+}
+
+// status is an envelope's "status" word. Anything other than a string
+// reads as no status, as the scanner it replaces did.
+type status string
+
+// UnmarshalJSON keeps a string and ignores any other value.
+func (s *status) UnmarshalJSON(b []byte) error {
+	if len(b) > 1 && b[0] == '"' {
+		if v, err := strconv.Unquote(string(b)); err == nil {
+			*s = status(v)
+		}
+	}
+	return nil
+}
+
+func (s status) isError() bool { return s == "error" || s == "fail" }
+
+// decodeResponse decodes a 2xx body into out, whichever shape it has,
+// and checks that it holds the data out promises. A nil out (action
+// endpoints) accepts any body: nothing, OK, {"success":true}… It returns
+// an *APIError when the body's status says "error" or "fail".
+func decodeResponse(body []byte, out response) (*APIError, error) {
+	var st status
+	var err error
+	switch first := firstByte(body); {
+	case out == nil:
+		if first != '{' {
+			return nil, nil // OK, Success, an empty body, an array: acks
+		}
+		err = json.Unmarshal(body, &shell[struct{}]{Status: &st})
+		if err != nil && isActionAck(body) {
+			err = nil
+		}
+	case first == '[':
+		// A bare array (Reactions.MostReacted): only a response type
+		// that is a list accepts it; the others fail with a type error.
+		err = json.Unmarshal(body, out)
+	default:
+		err = json.Unmarshal(body, out.wire(&st))
+	}
+	if st.isError() {
+		return parseErrorBody(body), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return nil, out.check()
+}
+
+func firstByte(b []byte) byte {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) == 0 {
+		return 0
+	}
+	return b[0]
+}
+
+// isActionAck reports whether body is one of the bodies action endpoints send
+// instead of data: nothing, OK, Success, {"success":true} and the like.
+func isActionAck(body []byte) bool {
+	t := bytes.TrimSpace(body)
+	if len(t) == 0 {
+		return true
+	}
+	switch string(bytes.Trim(t, `"`)) {
+	case "OK", "ok", "Ok", "Success", "success":
+		return true
+	}
+	return false
+}
+
+// errorBody is an error body, tolerantly: code as number or string,
+// detail as list, object or string. A field of an unexpected type is left
+// empty (encoding/json keeps decoding the others).
+type errorBody struct {
+	Code    json.RawMessage `json:"code"`
+	Message json.RawMessage `json:"message"`
+	Data    struct {
+		Detail json.RawMessage `json:"detail"`
+	} `json:"data"`
+}
+
+// parseErrorBody decodes any error body; HTML, empty or otherwise
+// unreadable bodies (proxies) give an APIError with Code and Message empty.
+func parseErrorBody(body []byte) *APIError {
+	var b errorBody
+	e := &APIError{}
+	if json.Unmarshal(body, &b) != nil && len(b.Code) == 0 && len(b.Message) == 0 {
+		return e
+	}
+	if n, err := strconv.Atoi(string(bytes.Trim(b.Code, `"`))); err == nil {
+		e.Code = n
+	}
+	if len(b.Message) > 0 {
+		_ = json.Unmarshal(b.Message, &e.Message)
+	}
+	if d := b.Data.Detail; len(d) > 0 {
+		var list []string
+		var fields map[string]any
+		var one string
+		switch {
+		case json.Unmarshal(d, &list) == nil:
+			e.Details = list
+		case json.Unmarshal(d, &fields) == nil:
+			e.DetailFields = fields
+		case json.Unmarshal(d, &one) == nil:
+			e.Details = []string{one}
+		}
+	}
+	return e
+}
+
+// maxListItems is the length of the arrays that page lists decode into:
+// one more than a page can hold, so that a longer list shows in its last
+// slot. encoding/json skips the elements of a JSON array past the end of
+// a Go array without allocating, so whatever a server sends, a page
+// expands into at most this many items.
+const maxListItems = MaxPageLimit + 1
+
+// errNoData says that a success body lacks what the endpoint promises.
+func errNoData(what string) error {
+	return fmt.Errorf("the response has no %s", what)
+}
+
+// listItems returns the items of a decoded list: the leading items that
+// are valid. It refuses a missing list (nil: the key was absent or null),
+// more items than a page holds, and items that are not valid (an id
+// missing). Empty slots after the items are the array's unused tail, or
+// elements that were {} or null: they carry nothing and are dropped.
+func listItems[T any](a *[maxListItems]T, what string, valid func(*T) bool) ([]T, error) {
+	if a == nil {
+		return nil, errNoData(what + " list")
+	}
+	n := 0
+	for n < len(a) && valid(&a[n]) {
+		n++
+	}
+	if n == len(a) {
+		return nil, fmt.Errorf("more than %d %s items in one page", MaxPageLimit, what)
+	}
+	for i := n; i < len(a); i++ {
+		if !reflect.ValueOf(&a[i]).Elem().IsZero() {
+			return nil, fmt.Errorf("%s #%d has no id", what, i)
+		}
+	}
+	return a[:n:n], nil
+}

@@ -1,0 +1,255 @@
+package chatadmin
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// The response types' side of decodeResponse: each wire method is the one
+// line Go needs to embed the type beside the envelope (decode.go), and each
+// check says what the endpoint promises.
+
+func (r *channelListResponse) wire(s *status) any {
+	return &struct {
+		*channelListResponse
+		shell[channelListResponse]
+	}{r, shell[channelListResponse]{s, r}}
+}
+
+func (r *channelListResponse) check() (err error) {
+	r.items, err = listItems(r.Results, "channel", func(c *ChannelResult) bool { return c.valid() })
+	return err
+}
+
+func (r *ChannelResult) wire(s *status) any {
+	return &struct {
+		*ChannelResult
+		shell[ChannelResult]
+	}{r, shell[ChannelResult]{s, r}}
+}
+
+func (r *ChannelResult) valid() bool { return r.Channel != nil && r.Channel.ChannelID != "" }
+
+func (r *ChannelResult) check() error {
+	if !r.valid() {
+		return errNoData("channel")
+	}
+	return nil
+}
+
+func (r *Channel) wire(s *status) any {
+	return &struct {
+		*Channel
+		shell[Channel]
+	}{r, shell[Channel]{s, r}}
+}
+
+func (r *Channel) check() error {
+	if r.ChannelID == "" {
+		return errNoData("channelId")
+	}
+	return nil
+}
+
+func (r *messagesResponse) wire(s *status) any {
+	return &struct {
+		*messagesResponse
+		shell[messagesResponse]
+	}{r, shell[messagesResponse]{s, r}}
+}
+
+func (r *messagesResponse) check() (err error) {
+	if r.messages, err = listItems(r.Messages, "message", (*Message).valid); err != nil {
+		return err
+	}
+	if r.Users == nil {
+		return nil // the senders are a convenience: a page may come without them
+	}
+	r.users, err = listItems(r.Users, "user", (*User).valid)
+	return err
+}
+
+func (m *Message) valid() bool { return m.MessageID != "" }
+
+func (u *User) valid() bool { return u.UserID != "" }
+
+func (r *messageCreateResponse) wire(s *status) any {
+	return &struct {
+		*messageCreateResponse
+		shell[messageCreateResponse]
+	}{r, shell[messageCreateResponse]{s, r}}
+}
+
+func (r *messageCreateResponse) check() error {
+	if r.Messages == nil || !r.Messages[0].valid() {
+		return errNoData("message")
+	}
+	return nil
+}
+
+func (r *MessageResult) wire(s *status) any {
+	return &struct {
+		*MessageResult
+		shell[MessageResult]
+	}{r, shell[MessageResult]{s, r}}
+}
+
+func (r *MessageResult) check() error {
+	if r.Message == nil || !r.Message.valid() {
+		return errNoData("message")
+	}
+	return nil
+}
+
+func (r *userListResponse) wire(s *status) any {
+	return &struct {
+		*userListResponse
+		shell[userListResponse]
+	}{r, shell[userListResponse]{s, r}}
+}
+
+func (r *userListResponse) check() (err error) {
+	r.items, err = listItems(r.Users, "user", func(u *userListItem) bool { return u.Info.UserID != "" })
+	return err
+}
+
+func (r *User) wire(s *status) any {
+	return &struct {
+		*User
+		shell[User]
+	}{r, shell[User]{s, r}}
+}
+
+func (r *User) check() error {
+	if !r.valid() {
+		return errNoData("userId")
+	}
+	return nil
+}
+
+func (r *roleListResponse) wire(s *status) any {
+	return &struct {
+		*roleListResponse
+		shell[roleListResponse]
+	}{r, shell[roleListResponse]{s, r}}
+}
+
+func (r *roleListResponse) check() error {
+	if r.Roles == nil {
+		return errNoData("roles list")
+	}
+	for i := range r.Roles {
+		if r.Roles[i].Name == "" {
+			return errNoData("publicId in a role")
+		}
+	}
+	return nil
+}
+
+func (r *ruleListResponse) wire(s *status) any {
+	return &struct {
+		*ruleListResponse
+		shell[ruleListResponse]
+	}{r, shell[ruleListResponse]{s, r}}
+}
+
+func (r *ruleListResponse) check() error {
+	if r.Results == nil {
+		return errNoData("rules list")
+	}
+	for i := range r.Results {
+		if r.Results[i].RuleID == "" {
+			return errNoData("ruleId in a rule")
+		}
+	}
+	return nil
+}
+
+func (r *Rule) wire(s *status) any {
+	return &struct {
+		*Rule
+		shell[Rule]
+	}{r, shell[Rule]{s, r}}
+}
+
+func (r *Rule) check() error {
+	if r.RuleID == "" {
+		return errNoData("ruleId")
+	}
+	return nil
+}
+
+func (r *reactorListResponse) wire(s *status) any {
+	return &struct {
+		*reactorListResponse
+		shell[reactorListResponse]
+	}{r, shell[reactorListResponse]{s, r}}
+}
+
+// check flattens the reactors of every group into one page, which may not
+// hold more than a page's items in all.
+func (r *reactorListResponse) check() error {
+	groups, err := listItems(r.Reactions, "reaction group", func(g *reactionGroup) bool { return g.Reactors != nil })
+	if err != nil {
+		return err
+	}
+	r.items = nil
+	for i := range groups {
+		reactors, err := listItems(groups[i].Reactors, "reactor", func(x *Reactor) bool { return x.ReactionID != "" })
+		if err != nil {
+			return err
+		}
+		if len(r.items)+len(reactors) > MaxPageLimit {
+			return fmt.Errorf("more than %d reactors in one page", MaxPageLimit)
+		}
+		r.items = append(r.items, reactors...)
+	}
+	return nil
+}
+
+func (r *addedResponse) wire(s *status) any {
+	return &struct {
+		*addedResponse
+		shell[addedResponse]
+	}{r, shell[addedResponse]{s, r}}
+}
+
+func (r *addedResponse) check() error {
+	if r.AddedID == "" {
+		return errNoData("addedId")
+	}
+	return nil
+}
+
+func (r *removedResponse) wire(s *status) any {
+	return &struct {
+		*removedResponse
+		shell[removedResponse]
+	}{r, shell[removedResponse]{s, r}}
+}
+
+func (r *removedResponse) check() error {
+	if r.RemovedID == "" {
+		return errNoData("removedId")
+	}
+	return nil
+}
+
+// mostReactedResponse is a bare JSON array, flat or as the envelope's data.
+type mostReactedResponse struct {
+	list  *[maxListItems]MostReactedMessage
+	items []MostReactedMessage
+}
+
+// UnmarshalJSON decodes the array. Only this rarely called endpoint pays
+// for the second pass an UnmarshalJSON costs.
+func (r *mostReactedResponse) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, &r.list) }
+
+// wire does not embed the response: its UnmarshalJSON would be promoted
+// and take over the whole body.
+func (r *mostReactedResponse) wire(s *status) any { return &shell[mostReactedResponse]{s, r} }
+
+func (r *mostReactedResponse) check() (err error) {
+	r.items, err = listItems(r.list, "message", func(m *MostReactedMessage) bool { return m.MessageID != "" })
+	return err
+}
