@@ -127,8 +127,8 @@ func (o *ChannelListOptions) validate() error {
 }
 
 type channelListResponse struct {
-	Results *[maxListItems]ChannelResult `json:"results"`
-	Paging  Paging                       `json:"paging"`
+	Results *[maxListItems]channelSlot `json:"results"`
+	Paging  Paging                     `json:"paging"`
 	items   []ChannelResult              // Results checked, set by check
 }
 

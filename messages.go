@@ -155,11 +155,11 @@ func (o *MessageListOptions) wire(channelID string) *messageQuery {
 // pointer because its absence matters: no paging means the server pages by
 // channelSegment only.
 type messagesResponse struct {
-	Messages *[maxListItems]Message `json:"messages"`
-	Users    *[maxListItems]User    `json:"users"`
-	Paging   *Paging                `json:"paging"`
-	messages []Message              // Messages checked, set by check
-	users    []User                 // Users checked, set by check
+	Messages *[maxListItems]messageSlot `json:"messages"`
+	Users    *[maxListItems]userSlot    `json:"users"`
+	Paging   *Paging                    `json:"paging"`
+	messages []Message                  // Messages checked, set by check
+	users    []User                     // Users checked, set by check
 }
 
 // messageCreateResponse is the payload of creates: the same shape as a

@@ -69,7 +69,8 @@ type reactorListResponse struct {
 
 // reactionGroup is the reactors of one referenced item.
 type reactionGroup struct {
-	Reactors *[maxListItems]Reactor `json:"reactors"`
+	Reactors *[maxListItems]reactorSlot `json:"reactors"`
+	marker
 }
 
 // List returns one page of the reactors of the item referenceID (a message

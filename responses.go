@@ -9,7 +9,40 @@ import (
 // line Go needs to embed the type beside the envelope (decode.go), and each
 // check says what the endpoint promises.
 
+// The slot types of page lists: an item and its marker (decode.go).
+type (
+	channelSlot struct {
+		ChannelResult
+		marker
+	}
+	messageSlot struct {
+		Message
+		marker
+	}
+	userSlot struct {
+		User
+		marker
+	}
+	reactorSlot struct {
+		Reactor
+		marker
+	}
+	mostReactedSlot struct {
+		MostReactedMessage
+		marker
+	}
+)
+
+func (s *channelSlot) open() (*ChannelResult, bool)          { return &s.ChannelResult, s.seen }
+func (s *messageSlot) open() (*Message, bool)                { return &s.Message, s.seen }
+func (s *userSlot) open() (*User, bool)                      { return &s.User, s.seen }
+func (s *userListItem) open() (*UserInfo, bool)              { return &s.Info, s.seen }
+func (s *reactionGroup) open() (*reactionGroup, bool)        { return s, s.seen }
+func (s *reactorSlot) open() (*Reactor, bool)                { return &s.Reactor, s.seen }
+func (s *mostReactedSlot) open() (*MostReactedMessage, bool) { return &s.MostReactedMessage, s.seen }
+
 func (r *channelListResponse) wire(s *status) any {
+	r.Results = newSlots[channelSlot]()
 	return &struct {
 		*channelListResponse
 		shell[channelListResponse]
@@ -17,7 +50,7 @@ func (r *channelListResponse) wire(s *status) any {
 }
 
 func (r *channelListResponse) check() (err error) {
-	r.items, err = listItems(r.Results, "channel", func(c *ChannelResult) bool { return c.valid() })
+	r.items, err = listItems(r.Results, "channel", false, (*ChannelResult).valid)
 	return err
 }
 
@@ -52,6 +85,7 @@ func (r *Channel) check() error {
 }
 
 func (r *messagesResponse) wire(s *status) any {
+	r.Messages, r.Users = newSlots[messageSlot](), newSlots[userSlot]()
 	return &struct {
 		*messagesResponse
 		shell[messagesResponse]
@@ -59,13 +93,11 @@ func (r *messagesResponse) wire(s *status) any {
 }
 
 func (r *messagesResponse) check() (err error) {
-	if r.messages, err = listItems(r.Messages, "message", (*Message).valid); err != nil {
+	if r.messages, err = listItems(r.Messages, "message", false, (*Message).valid); err != nil {
 		return err
 	}
-	if r.Users == nil {
-		return nil // the senders are a convenience: a page may come without them
-	}
-	r.users, err = listItems(r.Users, "user", (*User).valid)
+	// The senders are a convenience: a page may come without them.
+	r.users, err = listItems(r.Users, "user", true, (*User).valid)
 	return err
 }
 
@@ -102,6 +134,7 @@ func (r *MessageResult) check() error {
 }
 
 func (r *userListResponse) wire(s *status) any {
+	r.Users = newSlots[userListItem]()
 	return &struct {
 		*userListResponse
 		shell[userListResponse]
@@ -109,7 +142,7 @@ func (r *userListResponse) wire(s *status) any {
 }
 
 func (r *userListResponse) check() (err error) {
-	r.items, err = listItems(r.Users, "user", func(u *userListItem) bool { return u.Info.UserID != "" })
+	r.items, err = listItems(r.Users, "user", false, func(u *UserInfo) bool { return u.UserID != "" })
 	return err
 }
 
@@ -180,6 +213,7 @@ func (r *Rule) check() error {
 }
 
 func (r *reactorListResponse) wire(s *status) any {
+	r.Reactions = newSlots[reactionGroup]()
 	return &struct {
 		*reactorListResponse
 		shell[reactorListResponse]
@@ -189,13 +223,13 @@ func (r *reactorListResponse) wire(s *status) any {
 // check flattens the reactors of every group into one page, which may not
 // hold more than a page's items in all.
 func (r *reactorListResponse) check() error {
-	groups, err := listItems(r.Reactions, "reaction group", func(g *reactionGroup) bool { return g.Reactors != nil })
+	groups, err := listItems(r.Reactions, "reaction group", false, func(g *reactionGroup) bool { return g.Reactors != nil })
 	if err != nil {
 		return err
 	}
 	r.items = nil
 	for i := range groups {
-		reactors, err := listItems(groups[i].Reactors, "reactor", func(x *Reactor) bool { return x.ReactionID != "" })
+		reactors, err := listItems(groups[i].Reactors, "reactor", false, func(x *Reactor) bool { return x.ReactionID != "" })
 		if err != nil {
 			return err
 		}
@@ -235,21 +269,34 @@ func (r *removedResponse) check() error {
 	return nil
 }
 
+// UnmarshalJSON gives each group's reactors marked slots: encoding/json
+// has no other hook for a nested list. The reactor query is rare, and
+// the second pass over the group that an UnmarshalJSON costs is paid only
+// there.
+func (g *reactionGroup) UnmarshalJSON(b []byte) error {
+	type plain reactionGroup // without this method
+	g.Reactors = newSlots[reactorSlot]()
+	return json.Unmarshal(b, (*plain)(g))
+}
+
 // mostReactedResponse is a bare JSON array, flat or as the envelope's data.
 type mostReactedResponse struct {
-	list  *[maxListItems]MostReactedMessage
+	list  *[maxListItems]mostReactedSlot
 	items []MostReactedMessage
 }
 
-// UnmarshalJSON decodes the array. Only this rarely called endpoint pays
-// for the second pass an UnmarshalJSON costs.
-func (r *mostReactedResponse) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, &r.list) }
+// UnmarshalJSON decodes the array into marked slots. Only this rarely
+// called endpoint pays for the second pass an UnmarshalJSON costs.
+func (r *mostReactedResponse) UnmarshalJSON(b []byte) error {
+	r.list = newSlots[mostReactedSlot]()
+	return json.Unmarshal(b, r.list)
+}
 
 // wire does not embed the response: its UnmarshalJSON would be promoted
 // and take over the whole body.
 func (r *mostReactedResponse) wire(s *status) any { return &shell[mostReactedResponse]{s, r} }
 
 func (r *mostReactedResponse) check() (err error) {
-	r.items, err = listItems(r.list, "message", func(m *MostReactedMessage) bool { return m.MessageID != "" })
+	r.items, err = listItems(r.list, "message", false, func(m *MostReactedMessage) bool { return m.MessageID != "" })
 	return err
 }
