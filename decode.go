@@ -17,9 +17,9 @@ type response interface {
 	// shape). The struct cannot be generic: Go does not embed type
 	// parameters, so each type writes its one line (responses.go).
 	wire(*status) any
-	// check reports ErrUnexpectedResponse when the data the endpoint
-	// promises is missing (no id, no list), so that no method returns a
-	// zero value with a nil error.
+	// check fails when the data the endpoint promises is missing (no id,
+	// no list), so that no method returns a zero value with a nil error;
+	// call wraps its error in ErrUnexpectedResponse.
 	check() error
 }
 
@@ -29,21 +29,16 @@ type shell[T any] struct {
 	Data   *T      `json:"data"`
 }
 
-// status is an envelope's "status" word. Anything other than a string
-// reads as no status, as the scanner it replaces did.
-type status string
+// status is what an envelope's "status" says: true for "error" or
+// "fail". Success words and values of other types say nothing.
+type status bool
 
-// UnmarshalJSON keeps a string and ignores any other value.
+// UnmarshalJSON reads the word without keeping it: only the two error
+// words matter, and comparing needs no allocation.
 func (s *status) UnmarshalJSON(b []byte) error {
-	if len(b) > 1 && b[0] == '"' {
-		if v, err := strconv.Unquote(string(b)); err == nil {
-			*s = status(v)
-		}
-	}
+	*s = status(string(b) == `"error"` || string(b) == `"fail"`)
 	return nil
 }
-
-func (s status) isError() bool { return s == "error" || s == "fail" }
 
 // decodeResponse decodes a 2xx body into out, whichever shape it has,
 // and checks that it holds the data out promises. A nil out (action
@@ -58,9 +53,6 @@ func decodeResponse(body []byte, out response) (*APIError, error) {
 			return nil, nil // OK, Success, an empty body, an array: acks
 		}
 		err = json.Unmarshal(body, &shell[struct{}]{Status: &st})
-		if err != nil && isActionAck(body) {
-			err = nil
-		}
 	case first == '[':
 		// A bare array (Reactions.MostReacted): only a response type
 		// that is a list accepts it; the others fail with a type error.
@@ -68,7 +60,7 @@ func decodeResponse(body []byte, out response) (*APIError, error) {
 	default:
 		err = json.Unmarshal(body, out.wire(&st))
 	}
-	if st.isError() {
+	if st {
 		return parseErrorBody(body), nil
 	}
 	if err != nil {
@@ -86,20 +78,6 @@ func firstByte(b []byte) byte {
 		return 0
 	}
 	return b[0]
-}
-
-// isActionAck reports whether body is one of the bodies action endpoints send
-// instead of data: nothing, OK, Success, {"success":true} and the like.
-func isActionAck(body []byte) bool {
-	t := bytes.TrimSpace(body)
-	if len(t) == 0 {
-		return true
-	}
-	switch string(bytes.Trim(t, `"`)) {
-	case "OK", "ok", "Ok", "Success", "success":
-		return true
-	}
-	return false
 }
 
 // errorBody is an error body, tolerantly: code as number or string,
