@@ -118,6 +118,7 @@ func BenchmarkQueryChannels100(b *testing.B) {
 	body := channelsPage(100)
 	srv := benchServer(b, body)
 	b.Run("client=sdk", func(b *testing.B) {
+		defer reportCPU(b)()
 		c := benchClient(b, srv)
 		opts := &ChannelListOptions{Limit: 100}
 		b.ReportAllocs()
@@ -129,6 +130,7 @@ func BenchmarkQueryChannels100(b *testing.B) {
 		}
 	})
 	b.Run("client=raw", func(b *testing.B) {
+		defer reportCPU(b)()
 		hc := rawClient(b)
 		form := []byte("options%5Blimit%5D=100")
 		b.ReportAllocs()
@@ -173,6 +175,7 @@ func BenchmarkBanUsers100(b *testing.B) {
 	srv := benchServer(b, []byte("OK"))
 	ids := benchUserIDs(100)
 	b.Run("client=sdk", func(b *testing.B) {
+		defer reportCPU(b)()
 		c := benchClient(b, srv)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -182,6 +185,7 @@ func BenchmarkBanUsers100(b *testing.B) {
 		}
 	})
 	b.Run("client=raw", func(b *testing.B) {
+		defer reportCPU(b)()
 		hc := rawClient(b)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -196,6 +200,7 @@ func BenchmarkBanUsers100(b *testing.B) {
 func BenchmarkDecodeChannels100(b *testing.B) {
 	body := channelsPage(100)
 	b.Run("client=sdk", func(b *testing.B) {
+		defer reportCPU(b)()
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
@@ -206,6 +211,7 @@ func BenchmarkDecodeChannels100(b *testing.B) {
 		}
 	})
 	b.Run("client=raw", func(b *testing.B) {
+		defer reportCPU(b)()
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
@@ -269,6 +275,7 @@ type rawMessages struct {
 func BenchmarkCreateTextMessage(b *testing.B) {
 	srv := benchServer(b, messagesPage(1))
 	b.Run("client=sdk", func(b *testing.B) {
+		defer reportCPU(b)()
 		c := benchClient(b, srv)
 		req := &MessageCreateRequest{Text: "hello, world"}
 		b.ReportAllocs()
@@ -280,6 +287,7 @@ func BenchmarkCreateTextMessage(b *testing.B) {
 		}
 	})
 	b.Run("client=raw", func(b *testing.B) {
+		defer reportCPU(b)()
 		hc := rawClient(b)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -311,6 +319,7 @@ type rawText struct {
 func BenchmarkDecodeMessages100(b *testing.B) {
 	body := messagesPage(100)
 	b.Run("client=sdk", func(b *testing.B) {
+		defer reportCPU(b)()
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
@@ -321,6 +330,7 @@ func BenchmarkDecodeMessages100(b *testing.B) {
 		}
 	})
 	b.Run("client=raw", func(b *testing.B) {
+		defer reportCPU(b)()
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {

@@ -129,7 +129,7 @@ func (o *ChannelListOptions) validate() error {
 type channelListResponse struct {
 	Results *[maxListItems]channelSlot `json:"results"`
 	Paging  Paging                     `json:"paging"`
-	items   []ChannelResult              // Results checked, set by check
+	items   []ChannelResult            // Results checked, set by check
 }
 
 // List returns one page of channels.
