@@ -93,7 +93,7 @@ func TestReadLimited(t *testing.T) {
 	assert.Equal(t, "kept+more", string(got))
 }
 
-func TestJSONContentTypeFastPathAgrees(t *testing.T) {
+func TestJSONContentType(t *testing.T) {
 	for ct, want := range map[string]bool{
 		"": true, "application/json": true, "application/json; charset=utf-8": true,
 		"application/json;charset=UTF-8": true, "text/plain": true, "application/problem+json": true,

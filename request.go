@@ -281,8 +281,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out response, opts ...R
 // else on a data endpoint (an HTML page from a captive portal or a proxy)
 // is not the API talking.
 func jsonContentType(ct string) bool {
-	if ct == "" || ct == contentTypeJSON || ct == contentTypeJSON+"; charset=utf-8" {
-		// The common case, without ParseMediaType's map per call.
+	if ct == "" {
 		return true
 	}
 	mt, _, err := mime.ParseMediaType(ct)
