@@ -232,8 +232,9 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 	return resp, st, nil
 }
 
-// call sends ep and decodes the success body into out (nil for action
-// endpoints, whose bodies are ignored).
+// call sends ep and decodes the success body into out, checking that it
+// holds what out promises (nil for action endpoints, whose bodies are only
+// read for an error status).
 func (c *Client) call(ctx context.Context, ep *endpoint, out response, opts ...RequestOption) error {
 	resp, st, err := c.send(ctx, ep, opts)
 	if err != nil {
