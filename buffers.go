@@ -23,19 +23,29 @@ func putBuffer(b *[]byte) {
 	bufferPool.Put(b)
 }
 
+// maxPresize caps how much of a buffer is allocated from Content-Length
+// before the bytes arrive: a header is the server's claim, not data, and a
+// lying one must cost nothing. Larger bodies grow the buffer as they
+// arrive.
+const maxPresize = 64 << 10
+
 // readLimited appends r's bytes to dst until EOF or until it holds more than
 // limit bytes (the caller tells the two apart by the length). length, the
-// response's Content-Length or -1, sizes the buffer once so that a large
-// body is not copied through successively doubled buffers. It is
-// io.ReadAll with a limit, without the io.LimitedReader that io.ReadAll
-// would need (and allocate) per call.
+// response's Content-Length or -1, sizes the buffer up to maxPresize so
+// that a small body is read without regrowing; past that the buffer grows
+// with the bytes that actually arrive. It is io.ReadAll with a limit,
+// without the io.LimitedReader that io.ReadAll would need (and allocate)
+// per call.
 func readLimited(dst []byte, r io.Reader, limit, length int64) ([]byte, error) {
-	if length > 0 && length <= limit && int64(cap(dst)-len(dst)) <= length {
+	if length > 0 {
 		// One byte more than announced, so that reaching EOF does not
 		// grow the buffer.
-		grown := make([]byte, len(dst), int64(len(dst))+length+1)
-		copy(grown, dst)
-		dst = grown
+		want := min(length, limit, maxPresize) + 1
+		if int64(cap(dst)-len(dst)) < want {
+			grown := make([]byte, len(dst), int64(len(dst))+want)
+			copy(grown, dst)
+			dst = grown
+		}
 	}
 	for {
 		if int64(len(dst)) > limit {

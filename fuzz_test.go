@@ -144,8 +144,10 @@ func FuzzFormEncoding(f *testing.F) {
 	})
 }
 
-// FuzzDecodeResponse checks that no body makes decoding panic: every input
-// gives a value, an error or an *APIError.
+// FuzzDecodeResponse checks that no body makes decoding panic or returns
+// data that breaks the promises of the response types: every input gives
+// checked data, an error or an *APIError (never two of them), and no list
+// holds more than a page.
 func FuzzDecodeResponse(f *testing.F) {
 	for _, seed := range []string{
 		`{"status":"success","data":{"results":[]}}`,
@@ -153,19 +155,46 @@ func FuzzDecodeResponse(f *testing.F) {
 		`{"status":"error","code":"400400","message":"x","data":{"detail":["a"]}}`,
 		`{"status":"error","code":400000,"data":{"detail":{"k":1}}}`,
 		`[{"messageId":"m","reactionsCount":3}]`,
-		`OK`, ``, `<html>502</html>`, `{"status":`, `{"a":[{"b":"\"}"}]}`, `"str"`, `{}`,
+		`{"status":"success","data":{"messages":[{"messageId":"m"}],"users":[{"userId":"u"}]}}`,
+		`{"reactions":[{"reactors":[{"reactionId":"r"}]}]}`,
+		`OK`, ``, `<html>502</html>`, `{"status":`, `{"a":[{"b":"\"}"}]}`, `"str"`, `{}`, `null`,
+		`{"data":null}`, `{"status":"success"}`, `{"results":[{},{},{}]}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var page channelListResponse
-		apiErr, err := decodeSuccess(body, &page)
-		if apiErr != nil && err != nil {
-			t.Fatal("both an APIError and an error")
+		outs := []response{new(channelListResponse), new(messagesResponse), new(messageCreateResponse),
+			new(reactorListResponse), new(mostReactedResponse), new(MessageResult), new(ChannelResult), nil}
+		for _, out := range outs {
+			apiErr, err := decodeResponse(body, out)
+			if apiErr != nil && err != nil {
+				t.Fatal("both an APIError and an error")
+			}
+			if apiErr != nil || err != nil || out == nil {
+				continue
+			}
+			if err := out.check(); err != nil {
+				t.Fatalf("%T decoded without error but fails its check: %v", out, err)
+			}
+			switch r := out.(type) {
+			case *channelListResponse:
+				if len(r.items) > MaxPageLimit {
+					t.Fatalf("%d channels", len(r.items))
+				}
+			case *messagesResponse:
+				if len(r.messages) > MaxPageLimit || len(r.users) > MaxPageLimit {
+					t.Fatalf("%d messages, %d users", len(r.messages), len(r.users))
+				}
+			case *reactorListResponse:
+				if len(r.items) > MaxPageLimit {
+					t.Fatalf("%d reactors", len(r.items))
+				}
+			case *mostReactedResponse:
+				if len(r.items) > MaxPageLimit {
+					t.Fatalf("%d messages", len(r.items))
+				}
+			}
 		}
-		_, _ = decodeSuccess(body, nil)
-		var most []map[string]any
-		_, _ = decodeSuccess(body, &most)
 		e := parseErrorBody(body)
 		if e == nil {
 			t.Fatal("parseErrorBody returned nil")

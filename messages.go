@@ -155,9 +155,18 @@ func (o *MessageListOptions) wire(channelID string) *messageQuery {
 // pointer because its absence matters: no paging means the server pages by
 // channelSegment only.
 type messagesResponse struct {
-	Messages []Message `json:"messages"`
-	Users    []User    `json:"users"`
-	Paging   *Paging   `json:"paging"`
+	Messages *[maxListItems]messageSlot `json:"messages"`
+	Users    *[maxListItems]userSlot    `json:"users"`
+	Paging   *Paging                    `json:"paging"`
+	messages []Message                  // Messages checked, set by check
+	users    []User                     // Users checked, set by check
+}
+
+// messageCreateResponse is the payload of creates: the same shape as a
+// query's, of which only the created message is read. Further elements
+// are skipped without being decoded.
+type messageCreateResponse struct {
+	Messages *[1]Message `json:"messages"`
 }
 
 // query sends one message query.
@@ -180,7 +189,7 @@ func (s *MessagesService) query(ctx context.Context, channelID string, opts *Mes
 }
 
 func newMessagePage(r *messagesResponse) *MessagePage {
-	p := &MessagePage{Page: Page[Message]{Items: r.Messages}, Users: r.Users}
+	p := &MessagePage{Page: Page[Message]{Items: r.messages}, Users: r.users}
 	if r.Paging != nil {
 		p.Next, p.Previous = r.Paging.Next, r.Paging.Previous
 	}
@@ -317,9 +326,6 @@ func (s *MessagesService) Get(ctx context.Context, messageID string, reqOpts ...
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	if out.Message == nil {
-		return nil, fmt.Errorf("%w: GET /api/v2/message/:messageId: no message in the response", ErrUnexpectedResponse)
-	}
 	return &out, nil
 }
 
@@ -410,12 +416,9 @@ func (s *MessagesService) Create(ctx context.Context, channelID string, req *Mes
 // create sends a create endpoint and returns the message it answers with.
 // The response also lists the sender (the admin), which the caller knows.
 func (s *MessagesService) create(ctx context.Context, ep *endpoint, reqOpts []RequestOption) (*Message, error) {
-	var out messagesResponse
+	var out messageCreateResponse
 	if err := s.client.call(ctx, ep, &out, reqOpts...); err != nil {
 		return nil, err
-	}
-	if len(out.Messages) == 0 {
-		return nil, fmt.Errorf("%w: %s %s: no message in the response", ErrUnexpectedResponse, ep.method, ep.route)
 	}
 	return &out.Messages[0], nil
 }

@@ -302,7 +302,7 @@ func fakeMessageServer(t *testing.T, n int, tokens bool) (*httptest.Server, *ato
 			segs = segs[:min(len(segs), size)]
 		}
 		out := map[string]any{"users": []any{}}
-		var msgs []map[string]any
+		msgs := []map[string]any{} // [] when empty: a null list is no list
 		for _, s := range segs {
 			msgs = append(msgs, map[string]any{"messageId": fmt.Sprintf("m%d", s), "channelSegment": s})
 		}

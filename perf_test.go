@@ -93,7 +93,7 @@ func TestReadLimited(t *testing.T) {
 	assert.Equal(t, "kept+more", string(got))
 }
 
-func TestJSONContentTypeFastPathAgrees(t *testing.T) {
+func TestJSONContentType(t *testing.T) {
 	for ct, want := range map[string]bool{
 		"": true, "application/json": true, "application/json; charset=utf-8": true,
 		"application/json;charset=UTF-8": true, "text/plain": true, "application/problem+json": true,
@@ -145,7 +145,7 @@ func TestBenchmarkPairsSendTheSameRequest(t *testing.T) {
 		_, err := c.Channels.List(ctx, &ChannelListOptions{Limit: 100})
 		require.NoError(t, err)
 	}, func() {
-		var out channelListResponse
+		var out rawChannelPage
 		require.NoError(t, rawCall(hc, "POST", srv.URL+"/api/v2/channels", contentTypeForm, []byte("options%5Blimit%5D=100"), &out))
 	})
 	reply = []byte("OK")

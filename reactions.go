@@ -62,10 +62,15 @@ func (o *ReactionListOptions) validate() error {
 }
 
 type reactorListResponse struct {
-	Reactions []struct {
-		Reactors []Reactor `json:"reactors"`
-	} `json:"reactions"`
-	Paging Paging `json:"paging"`
+	Reactions *[maxListItems]reactionGroup `json:"reactions"`
+	Paging    Paging                       `json:"paging"`
+	items     []Reactor                    // every group's reactors, set by check
+}
+
+// reactionGroup is the reactors of one referenced item.
+type reactionGroup struct {
+	Reactors *[maxListItems]reactorSlot `json:"reactors"`
+	marker
 }
 
 // List returns one page of the reactors of the item referenceID (a message
@@ -93,11 +98,7 @@ func (s *ReactionsService) List(ctx context.Context, referenceID string, opts *R
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	page := &Page[Reactor]{Next: out.Paging.Next, Previous: out.Paging.Previous}
-	for _, r := range out.Reactions {
-		page.Items = append(page.Items, r.Reactors...)
-	}
-	return page, nil
+	return &Page[Reactor]{Items: out.items, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
 }
 
 // Pages iterates over the pages of a reactor query, starting at opts.Token
@@ -160,9 +161,7 @@ func (s *ReactionsService) Create(ctx context.Context, req *ReactionRequest, req
 	if err != nil {
 		return "", err
 	}
-	var out struct {
-		AddedID string `json:"addedId"`
-	}
+	var out addedResponse
 	ep := endpoint{op: "Reactions.Create", method: http.MethodPost, route: "/api/v2/reactions", body: formBody{form}, class: unsafe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return "", err
@@ -180,14 +179,20 @@ func (s *ReactionsService) Delete(ctx context.Context, req *ReactionRequest, req
 	if err != nil {
 		return "", err
 	}
-	var out struct {
-		RemovedID string `json:"removedId"`
-	}
+	var out removedResponse
 	ep := endpoint{op: "Reactions.Delete", method: http.MethodDelete, route: "/api/v2/reactions", body: formBody{form}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return "", err
 	}
 	return out.RemovedID, nil
+}
+
+type addedResponse struct {
+	AddedID string `json:"addedId"`
+}
+
+type removedResponse struct {
+	RemovedID string `json:"removedId"`
 }
 
 // MostReactedMessage is a message and how many reactions of the queried
@@ -225,10 +230,10 @@ func (s *ReactionsService) MostReacted(ctx context.Context, reactionName string,
 		}
 		q.Limit = opts.Limit
 	}
-	var out []MostReactedMessage
+	var out mostReactedResponse
 	ep := endpoint{op: "Reactions.MostReacted", method: http.MethodGet, route: "/api/v2/reactions/messages/most", query: &q, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return out.items, nil
 }

@@ -252,9 +252,10 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 	return resp, st, nil
 }
 
-// call sends ep and decodes the success body into out (nil for action
-// endpoints, whose bodies are ignored).
-func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...RequestOption) (err error) {
+// call sends ep and decodes the success body into out, checking that it
+// holds what out promises (nil for action endpoints, whose bodies are only
+// read for an error status).
+func (c *Client) call(ctx context.Context, ep *endpoint, out response, opts ...RequestOption) (err error) {
 	resp, st, err := c.send(ctx, ep, opts)
 	defer c.observeEnd(st, &err)
 	if err != nil {
@@ -274,20 +275,23 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 	if int64(len(body)) > c.maxResponseBytes {
 		return fmt.Errorf("%w: %s %s: response larger than %d bytes", ErrUnexpectedResponse, ep.method, ep.route, c.maxResponseBytes)
 	}
-	body = c.mask(body)
+	// The body is the server's data: it is not scanned for the token, which
+	// is scrubbed where the SDK writes output instead (scrub.go).
 	if out != nil && !jsonContentType(resp.Header.Get("Content-Type")) {
 		return fmt.Errorf("%w: %s %s: %d with Content-Type %q where JSON was expected", ErrUnexpectedResponse,
 			ep.method, ep.route, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	apiErr, err := decodeSuccess(body, out)
+	apiErr, err := decodeResponse(body, out)
 	if apiErr != nil {
 		c.observeThrottledBody(ctx, st, resp, apiErr.Code)
 		c.fillAPIError(apiErr, ep, st, resp, body)
 		return apiErr
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %s %s: %d %s: %w", ErrUnexpectedResponse, ep.method, ep.route,
-			resp.StatusCode, resp.Header.Get("Content-Type"), err)
+		// A decode error may quote a value the server sent (a malformed
+		// number or time), and error text is SDK output.
+		return c.scrubError(fmt.Errorf("%w: %s %s: %d %s: %w", ErrUnexpectedResponse, ep.method, ep.route,
+			resp.StatusCode, resp.Header.Get("Content-Type"), err))
 	}
 	return nil
 }
@@ -297,8 +301,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 // else on a data endpoint (an HTML page from a captive portal or a proxy)
 // is not the API talking.
 func jsonContentType(ct string) bool {
-	if ct == "" || ct == contentTypeJSON || ct == contentTypeJSON+"; charset=utf-8" {
-		// The common case, without ParseMediaType's map per call.
+	if ct == "" {
 		return true
 	}
 	mt, _, err := mime.ParseMediaType(ct)

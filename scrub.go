@@ -1,7 +1,6 @@
 package chatadmin
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -434,20 +433,6 @@ func (c *Client) scrubResponse(resp *http.Response) {
 			resp.Header[ck] = append(resp.Header[ck], vs...)
 		}
 	}
-}
-
-// minScrubbedSecret is the shortest token mask looks for in a success body.
-const minScrubbedSecret = 8
-
-// mask returns a success body with the token replaced. It is the old
-// success-body mask, kept only while Client.call still calls it: success
-// bodies are the server's data and are to be handed over as they came.
-func (c *Client) mask(body []byte) []byte {
-	tok := []byte(c.creds.token())
-	if len(tok) < minScrubbedSecret || !bytes.Contains(body, tok) {
-		return body
-	}
-	return bytes.ReplaceAll(body, tok, []byte(redacted))
 }
 
 // scrubError masks the token in an error the SDK returns: net/http quotes

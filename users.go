@@ -71,10 +71,14 @@ func (o *UserListOptions) validate() error {
 }
 
 type userListResponse struct {
-	Users []struct {
-		Info UserInfo `json:"info"`
-	} `json:"users"`
-	Paging Paging `json:"paging"`
+	Users  *[maxListItems]userListItem `json:"users"`
+	Paging Paging                      `json:"paging"`
+	items  []UserInfo                  // Users checked, set by check
+}
+
+type userListItem struct {
+	Info UserInfo `json:"info"`
+	marker
 }
 
 // List returns one page of users.
@@ -93,11 +97,7 @@ func (s *UsersService) List(ctx context.Context, opts *UserListOptions, reqOpts 
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	page := &Page[UserInfo]{Items: make([]UserInfo, len(out.Users)), Next: out.Paging.Next, Previous: out.Paging.Previous}
-	for i, u := range out.Users {
-		page.Items[i] = u.Info
-	}
-	return page, nil
+	return &Page[UserInfo]{Items: out.items, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
 }
 
 // Pages iterates over the pages of a user query, starting at opts.Token when
