@@ -138,7 +138,7 @@ func cycleServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 		case "/api/v2/users":
 			fmt.Fprintf(w, `{"users":[{"info":{"publicId":%q}}],%s}`, id, paging)
 		case "/api/v2/reactions":
-			fmt.Fprintf(w, `{"reactions":[{"reactors":[{"userId":%q}]}],%s}`, id, paging)
+			fmt.Fprintf(w, `{"reactions":[{"reactors":[{"reactionId":%q,"userId":%q}]}],%s}`, "r"+id, id, paging)
 		case "/api/v2/messages":
 			fmt.Fprintf(w, `{"messages":[{"messageId":%q,"channelSegment":%d}],%s}`, id, n, paging)
 		}
