@@ -67,6 +67,7 @@ func TestScripts(t *testing.T) {
 			env.Defer(srv.Close)
 			env.Values[srvKey{}] = srv
 			env.Setenv("CHATADMIN_BASE_URL", srv.URL)
+			env.Setenv("EMULATOR_URL", srv.URL)
 			env.Setenv("CHATADMIN_TOKEN", srv.Token())
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
 			env.Setenv("HOME", env.WorkDir)

@@ -65,7 +65,7 @@ func (a *app) print(v any, columns []column) error {
 // page is one page of a list as -o json prints it: the items and the
 // token of the next page, to pass back with --token.
 type page[T any] struct {
-	Items []T  `json:"items"`
+	Items []T    `json:"items"`
 	Next  string `json:"next,omitempty"`
 }
 
