@@ -156,7 +156,7 @@ func (a *app) runBulk(ctx context.Context, c *chatadmin.Client, verb string, f *
 		bar.clear()
 	}
 	if sum == nil {
-		if errors.Is(err, bulk.ErrJournalMismatch) {
+		if errors.Is(err, bulk.ErrJournalMismatch) || errors.Is(err, bulk.ErrJournalCorrupt) {
 			return &usageError{err}
 		}
 		return err

@@ -81,6 +81,7 @@ func TestScripts(t *testing.T) {
 			"genids":    cmdGenIDs,
 			"genpng":    cmdGenPNG,
 			"jsonvar":   cmdJSONVar,
+			"printf":    cmdPrintf,
 		},
 	})
 }
@@ -138,7 +139,8 @@ func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// fault ROUTE [-status N] [-delay D] [-times N]: inject an emulator fault.
+// fault ROUTE [-status N] [-delay D] [-drop before|after] [-times N]:
+// inject an emulator fault.
 func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: fault ROUTE [-status N] [-delay D] [-times N]")
@@ -154,6 +156,15 @@ func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 			d, err := time.ParseDuration(rest[1])
 			ts.Check(err)
 			f.Delay = d
+		case "-drop":
+			switch rest[1] {
+			case "before":
+				f.Drop = chatadmintest.DropBeforeHandler
+			case "after":
+				f.Drop = chatadmintest.DropAfterHandler
+			default:
+				ts.Fatalf("fault: -drop before|after")
+			}
 		case "-times":
 			n, err := strconv.Atoi(rest[1])
 			ts.Check(err)
@@ -298,4 +309,15 @@ func cmdJSONVar(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("jsonvar: %s is %v, not a string", args[1], v)
 	}
 	ts.Setenv(args[0], s)
+}
+
+// printf FILE "GO STRING": write the Go-quoted string's bytes to FILE
+// (txtar files cannot hold a lone CR).
+func cmdPrintf(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: printf FILE GO-QUOTED-STRING")
+	}
+	b, err := strconv.Unquote(args[1])
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b), 0o600))
 }
