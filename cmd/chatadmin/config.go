@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -218,10 +217,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// jsonString is used by tests and output helpers that want compact JSON.
-func jsonString(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

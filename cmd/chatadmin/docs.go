@@ -19,5 +19,8 @@ func (a *app) genDocsCmd() *cobra.Command {
 // add (the docs must regenerate identically).
 func genDocs(root *cobra.Command, dir string) error {
 	root.DisableAutoGenTag = true
+	// Execute adds these; the docs test builds the tree without executing.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	return doc.GenMarkdownTree(root, dir)
 }

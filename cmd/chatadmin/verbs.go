@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -32,8 +31,7 @@ func addListFlags(cmd *cobra.Command, f *listFlags, paged bool) {
 // instead of printing one page.
 func (f *listFlags) streaming() bool { return f.all || f.limit > 0 }
 
-// idempotentJob is a bulk Job over ids; every CLI job without a bulk helper
-// is a call the SDK classes as safe to repeat.
+// trimmed applies --limit to a list that is not paginated.
 func trimmed[T any](items []T, limit int) []T {
 	if limit > 0 && len(items) > limit {
 		return items[:limit]
@@ -74,5 +72,3 @@ func parseMutePeriod(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
-
-var _ = context.Background
