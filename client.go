@@ -56,6 +56,7 @@ type Client struct {
 	observer         Observer
 	serverAddress    string // host and port of baseURL, for the Observer
 	serverPort       int
+	limiter          Limiter
 
 	Channels  *ChannelsService  // channels, their members, mutes and bans
 	Messages  *MessagesService  // messages, image and file uploads and downloads
@@ -126,6 +127,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		maxResponseBytes: cfg.maxResponseBytes,
 		budget:           newRetryBudget(cfg.budgetCapacity, cfg.budgetRefund),
 		observer:         cfg.observer,
+		limiter:          cfg.limiter,
 	}
 	c.serverAddress, c.serverPort = serverOf(base)
 	if cfg.userAgentSuffix != "" {
@@ -247,6 +249,22 @@ func isLoopback(host string) bool {
 // own rate limit makes more than 64 calls in flight pointless. Callers
 // beyond the cap wait for a connection. A download holds its connection
 // until its body is closed.
+//
+// Over HTTP/1.1, net/http prints bytes that a server sends on an idle
+// keep-alive connection (after an answer was complete, e.g. a body sent with
+// a 204) through the standard log package: persistConn.readLoop in
+// net/http's transport.go peeks at every idle connection, and when bytes
+// arrive while no answer is expected it calls log.Printf("Unsolicited
+// response received on idle HTTP channel starting with %q…") with up to the
+// whole read buffer (4 KiB by default). A server that echoes the token can
+// put it into the process's stderr that way. No SDK code runs on that path,
+// and http.Transport has no setting to silence or redirect the message
+// (http.Server has ErrorLog; Transport has none). The only switches are
+// keep-alives off (DisableKeepAlives: a new connection and TLS handshake
+// per call), which this transport does not pay for, and log.SetOutput,
+// which is the program's to set, not a library's. Over HTTP/2, which this
+// transport negotiates with an HTTPS server that offers it (the real API
+// does), every byte belongs to a stream and the message cannot occur.
 func NewTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,26 +16,62 @@ import (
 	"go.uber.org/goleak"
 )
 
+// protoServer starts handler over HTTP/1.1 or, for "HTTP2", over HTTPS with
+// HTTP/2, and returns a Client for it (the SDK's transport, trusting the
+// server's certificate) with fast retries.
+func protoServer(t *testing.T, proto string, handler http.HandlerFunc, opts ...Option) (*httptest.Server, *Client) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(handler)
+	var all []Option
+	if proto == "HTTP2" {
+		srv.EnableHTTP2 = true
+		srv.StartTLS()
+		tr := NewTransport()
+		tr.TLSClientConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+		tr.TLSClientConfig.NextProtos = []string{"h2"}
+		t.Cleanup(tr.CloseIdleConnections)
+		all = []Option{WithHTTPClient(&http.Client{Transport: tr})}
+	} else {
+		srv.Start()
+	}
+	t.Cleanup(srv.Close)
+	t.Cleanup(srv.CloseClientConnections)
+	c := newServerClient(t, srv, append(all, opts...)...)
+	t.Cleanup(c.CloseIdleConnections)
+	return srv, c
+}
+
 // TestDeadlineSlowHeaders is promise 4: a server that would send its headers
 // after 10 s does not hold a call with a 200 ms deadline.
 func TestDeadlineSlowHeaders(t *testing.T) {
-	srv, _ := countingServer(t, func(_ int32, w http.ResponseWriter, r *http.Request) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) { testDeadlineSlowHeaders(t, p.name) })
+	}
+}
+
+func testDeadlineSlowHeaders(t *testing.T, proto string) {
+	arrived := make(chan struct{}, 1)
+	_, c := protoServer(t, proto, func(w http.ResponseWriter, r *http.Request) {
 		// Reading the body lets net/http notice the client leaving (it
 		// watches the connection only once the body is consumed).
 		io.Copy(io.Discard, r.Body)
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
 		select {
 		case <-time.After(10 * time.Second):
 			w.Write([]byte(`{"results":[]}`))
 		case <-r.Context().Done():
 		}
 	})
-	c := newServerClient(t, srv)
 	for _, call := range []struct {
-		name string
-		do   func(ctx context.Context) error
+		name    string
+		unknown bool // the call is unsafe: a cut answer leaves its outcome unknown
+		do      func(ctx context.Context) error
 	}{
-		{"safe query", func(ctx context.Context) error { _, err := c.Channels.List(ctx, nil); return err }},
-		{"unsafe create", func(ctx context.Context) error {
+		{"safe query", false, func(ctx context.Context) error { _, err := c.Channels.List(ctx, nil); return err }},
+		{"unsafe create", true, func(ctx context.Context) error {
 			_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "x"})
 			return err
 		}},
@@ -47,6 +84,26 @@ func TestDeadlineSlowHeaders(t *testing.T) {
 		t.Logf("%s: 200ms deadline against 10s headers returned after %s: %v", call.name, elapsed.Round(time.Millisecond), err)
 		assert.ErrorIs(t, err, context.DeadlineExceeded, call.name)
 		assert.Less(t, elapsed, 2*time.Second, call.name)
+		// The request was written whole before the deadline: an unsafe
+		// call may have taken effect, and must say so as well.
+		assert.Equal(t, call.unknown, errors.Is(err, ErrOutcomeUnknown), "%s: ErrOutcomeUnknown", call.name)
+
+		// The same with the caller cancelling once the server has the
+		// whole request.
+		select {
+		case <-arrived:
+		default:
+		}
+		ctx, cancel = context.WithCancel(context.Background())
+		go func() {
+			<-arrived
+			cancel()
+		}()
+		err = call.do(ctx)
+		cancel()
+		assert.ErrorIs(t, err, context.Canceled, call.name)
+		assert.Equal(t, call.unknown, errors.Is(err, ErrOutcomeUnknown), "%s (cancel): ErrOutcomeUnknown", call.name)
+		assert.Equal(t, 1, strings.Count(err.Error(), "chatadmin:"), err.Error())
 	}
 }
 
@@ -233,20 +290,22 @@ func TestDeadlineTrickle(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := httptest.NewServer(tc.handler)
-			defer srv.Close()
-			defer srv.CloseClientConnections()
-			c := newServerClient(t, srv)
-			ctx, cancel := context.WithTimeout(context.Background(), deadline)
-			defer cancel()
-			start := time.Now()
-			err := tc.call(c, ctx)
-			elapsed := time.Since(start)
-			t.Logf("returned after %s: %v", elapsed.Round(time.Millisecond), err)
-			assert.ErrorIs(t, err, context.DeadlineExceeded)
-			assert.Less(t, elapsed, deadline+1500*time.Millisecond)
-		})
+		for _, p := range protocols {
+			if tc.name == "headers" && p.name != "HTTP1" {
+				continue // a raw HTTP/1.1 answer; HTTP/2 frames its headers whole
+			}
+			t.Run(tc.name+"/"+p.name, func(t *testing.T) {
+				_, c := protoServer(t, p.name, tc.handler)
+				ctx, cancel := context.WithTimeout(context.Background(), deadline)
+				defer cancel()
+				start := time.Now()
+				err := tc.call(c, ctx)
+				elapsed := time.Since(start)
+				t.Logf("returned after %s: %v", elapsed.Round(time.Millisecond), err)
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
+				assert.Less(t, elapsed, deadline+1500*time.Millisecond)
+			})
+		}
 	}
 }
 

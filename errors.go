@@ -137,9 +137,10 @@ type APIError struct {
 	Method       string // HTTP method of the call
 	Route        string // route template, e.g. "/api/v2/channel/:channelId/users/ban"
 	RequestID    string // from X-Request-Id or a similar header, when present
-	// RetryAfter is the wait the server advised (Retry-After header). It is
-	// set when the SDK gave up at once because the wait would outlast the
-	// context deadline or the configured maximum.
+	// RetryAfter is the wait the last answer carrying a Retry-After header
+	// advised, whether the SDK gave up at once (the wait would outlast the
+	// context deadline or WithMaxRetryAfter) or ran out of attempts. A
+	// value too large for a Duration is the largest Duration.
 	RetryAfter time.Duration
 	Attempts   int    // how many attempts were made
 	Body       []byte // the raw body, at most 1 MiB, the token masked

@@ -244,9 +244,14 @@ func (c *Client) Stats() ClientStats {
 	return s
 }
 
-// limiterRate is the hook for WithRateLimiter: it should return the
-// limiter's current rate (requests per second), 0 when there is none.
-func (c *Client) limiterRate() float64 { return 0 }
+// limiterRate is the rate limiter's current rate (requests per second),
+// for a Limiter that reports one (see Limiter), else 0.
+func (c *Client) limiterRate() float64 {
+	if r, ok := c.limiter.(interface{ Rate() float64 }); ok {
+		return r.Rate()
+	}
+	return 0
+}
 
 // callObservation is a call's observer and what it needs between hooks. It
 // exists only when the Client has an Observer, so that calls without one
@@ -326,7 +331,7 @@ func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, r
 		a.StatusCode = resp.StatusCode
 		ob.status = resp.StatusCode
 		if resp.StatusCode >= 400 {
-			a.Code = peekErrorCode(resp)
+			a.Code = st.errorCode(resp.Request.Context(), resp)
 		}
 	}
 	if retry {

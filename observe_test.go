@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -378,4 +380,51 @@ func TestObserverLimiterWait(t *testing.T) {
 	assert.Equal(t, 300*time.Millisecond, rc.attempts[1].LimiterWait)
 	assert.Equal(t, 700*time.Millisecond, rc.attempts[1].RetryWait)
 	assert.Equal(t, WaitBackoff, rc.attempts[1].RetryWaitCause)
+}
+
+// sleepyLimiter holds every attempt for a fixed time and reports a rate.
+type sleepyLimiter struct{ hold time.Duration }
+
+func (l sleepyLimiter) Wait(ctx context.Context) error {
+	select {
+	case <-time.After(l.hold):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+func (sleepyLimiter) Observe(context.Context, LimitObservation) {}
+func (sleepyLimiter) Rate() float64                             { return 42 }
+
+// The limiter's wait before the first attempt and before a retry reaches
+// the Observer as LimiterWait, outside the attempts' own durations and the
+// backoff, and the limiter's rate reaches the call's Stats.
+func TestObserverSeesRateLimiterWaits(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func() http.HandlerFunc {
+		var n atomic.Int32
+		return func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			_, _ = w.Write([]byte(`{"status":"success","data":{"roles":[]}}`))
+		}
+	}()))
+	defer srv.Close()
+	rec := &recorder{}
+	const hold = 30 * time.Millisecond
+	c, err := NewClient(testToken, WithBaseURL(srv.URL), WithObserver(rec),
+		WithRateLimiter(sleepyLimiter{hold: hold}), WithRetryWait(time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
+	_, err = c.Roles.List(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, rec.calls, 1)
+	call := rec.calls[0]
+	require.Len(t, call.attempts, 2)
+	for i, a := range call.attempts {
+		assert.GreaterOrEqual(t, a.LimiterWait, hold, "attempt %d", i+1)
+	}
+	assert.Less(t, call.attempts[1].RetryWait, hold, "the limiter's wait is not counted as backoff")
+	require.NotNil(t, call.end)
+	assert.Equal(t, 42.0, call.end.Stats.LimiterRate)
 }

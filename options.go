@@ -25,6 +25,7 @@ type config struct {
 	budgetCapacity   int
 	budgetRefund     float64
 	observer         Observer
+	limiter          Limiter
 }
 
 // Defaults chosen for an admin backend: a handful of attempts with short

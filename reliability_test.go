@@ -24,14 +24,43 @@ import (
 	"github.com/chatadmin/chatadmin-go/chatadmintest"
 )
 
-// emulatorClient returns a Client for srv with fast retries.
+// protocols are the wire protocols the emulator tests run over: plain
+// HTTP/1.1, and HTTPS with HTTP/2 as the default transport negotiates with
+// the real API.
+var protocols = []struct {
+	name  string
+	proto string // as chatadmintest.Request.Proto shows it
+	opts  []chatadmintest.Option
+}{
+	{"HTTP1", "HTTP/1.1", nil},
+	{"HTTP2", "HTTP/2.0", []chatadmintest.Option{chatadmintest.WithTLS()}},
+}
+
+// emulatorClient returns a Client for srv with fast retries. For a WithTLS
+// server it uses NewTransport trusting the server's certificate, so that the
+// SDK's default transport settings negotiate HTTP/2.
 func emulatorClient(t *testing.T, srv *chatadmintest.Server, opts ...Option) *Client {
 	t.Helper()
-	all := append([]Option{WithBaseURL(srv.URL), WithRetryWait(time.Millisecond, 5*time.Millisecond)}, opts...)
-	c, err := NewClient(srv.Token(), all...)
+	all := []Option{WithBaseURL(srv.URL), WithRetryWait(time.Millisecond, 5*time.Millisecond)}
+	if cfg := srv.TLSClientConfig(); cfg != nil {
+		tr := NewTransport()
+		tr.TLSClientConfig = cfg
+		all = append(all, WithHTTPClient(&http.Client{Transport: tr}))
+	}
+	c, err := NewClient(srv.Token(), append(all, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(c.http.HTTPClient.CloseIdleConnections)
 	return c
+}
+
+// assertProto checks that every request srv logged arrived over proto.
+func assertProto(t *testing.T, srv *chatadmintest.Server, proto string) {
+	t.Helper()
+	for _, r := range srv.Requests() {
+		if !assert.Equal(t, proto, r.Proto, "%s %s", r.Method, r.Path) {
+			return
+		}
+	}
 }
 
 func tinyPNG(t *testing.T) []byte {
@@ -48,8 +77,14 @@ func tinyPNG(t *testing.T) []byte {
 // 6 attempts allowed, any silent retry (the SDK's or net/http's) would show
 // as a second request and a duplicate record.
 func TestReliabilityNoDuplicateCreates(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) { testNoDuplicateCreates(t, p.proto, p.opts...) })
+	}
+}
+
+func testNoDuplicateCreates(t *testing.T, proto string, srvOpts ...chatadmintest.Option) {
 	const n = 1000
-	srv := chatadmintest.NewServer()
+	srv := chatadmintest.NewServer(srvOpts...)
 	defer srv.Close()
 	c := emulatorClient(t, srv, WithMaxAttempts(6))
 	ctx := context.Background()
@@ -103,6 +138,7 @@ func TestReliabilityNoDuplicateCreates(t *testing.T) {
 	}
 	wg.Wait()
 	srv.ClearFaults()
+	assertProto(t, srv, proto)
 
 	requests := map[string]int{}
 	for _, r := range srv.Requests() {
@@ -147,8 +183,14 @@ func TestReliabilityNoDuplicateCreates(t *testing.T) {
 // promise 1: the same fault on calls that are safe to repeat is retried and
 // the call succeeds.
 func TestReliabilitySafeCallsSurviveDropAfterCommit(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) { testSafeCallsSurviveDropAfterCommit(t, p.proto, p.opts...) })
+	}
+}
+
+func testSafeCallsSurviveDropAfterCommit(t *testing.T, proto string, srvOpts ...chatadmintest.Option) {
 	const n = 50
-	srv := chatadmintest.NewServer(chatadmintest.WithDemoData())
+	srv := chatadmintest.NewServer(append(srvOpts, chatadmintest.WithDemoData())...)
 	defer srv.Close()
 	c := emulatorClient(t, srv)
 	ctx := context.Background()
@@ -200,6 +242,7 @@ func TestReliabilitySafeCallsSurviveDropAfterCommit(t *testing.T) {
 				answered++
 			}
 		}
+		assertProto(t, srv, proto)
 		t.Logf("%-14s %d calls, %d failed: %d dropped and %d answered requests", op.name, n, failed, dropped, answered)
 		assert.Equal(t, n, dropped, op.name)
 		assert.Equal(t, n, answered, "%s: each dropped request is repeated once", op.name)
@@ -210,11 +253,17 @@ func TestReliabilitySafeCallsSurviveDropAfterCommit(t *testing.T) {
 // against the emulator failing 30% of requests (503, 502, 504, 429 and
 // dropped connections, seeded) with 6 attempts allowed.
 func TestReliabilityFaultMix(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) { testFaultMix(t, p.proto, p.opts...) })
+	}
+}
+
+func testFaultMix(t *testing.T, proto string, srvOpts ...chatadmintest.Option) {
 	const (
 		calls   = 2000
 		workers = 16
 	)
-	srv := chatadmintest.NewServer(chatadmintest.WithDemoData())
+	srv := chatadmintest.NewServer(append(srvOpts, chatadmintest.WithDemoData())...)
 	defer srv.Close()
 	c := emulatorClient(t, srv, WithMaxAttempts(6))
 	ctx := context.Background()
@@ -268,6 +317,7 @@ func TestReliabilityFaultMix(t *testing.T) {
 	wg.Wait()
 	srv.ClearFaults()
 
+	assertProto(t, srv, proto)
 	log := srv.Requests()
 	faulted, ok := 0, 0
 	for _, r := range log {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -160,7 +161,7 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 			body = retryablehttp.ReaderFunc(pl.open)
 		}
 	}
-	st := &callState{ep: ep, retry: ep.class == safe || co.retrySafe, oneShot: pl.oneShot}
+	st := &callState{answerCode: -1, ep: ep, retry: ep.class == safe || co.retrySafe, oneShot: pl.oneShot, streamed: pl.open != nil}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	if !st.retry {
 		// Only a call that must not be repeated once sent needs to know
@@ -220,6 +221,9 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 		return nil, nil, err
 	}
 	req = c.observeCall(req, st)
+	if err := c.waitFirst(ctx, ep, st); err != nil {
+		return nil, st, err
+	}
 	resp, err := c.http.Do(req)
 	if co.info != nil {
 		co.info.Attempts = st.attempts
@@ -233,9 +237,17 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 		}
 		return nil, st, c.transportError(ctx, ep, st, err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if resp.StatusCode < 200 {
+		// The transport returns no 1xx but 101, whose body is the bare
+		// connection (no deadline applies to it): a request that asked
+		// for no upgrade gets no useful answer from it, so it is not read.
+		resp.Body.Close()
+		return nil, st, fmt.Errorf("%w: %s %s: %d %s to a request that asked for no protocol switch",
+			ErrUnexpectedResponse, ep.method, ep.route, resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	if resp.StatusCode > 299 {
 		defer resp.Body.Close()
-		return nil, st, c.apiError(ep, st, resp)
+		return nil, st, c.apiError(ctx, ep, st, resp)
 	}
 	return resp, st, nil
 }
@@ -269,6 +281,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out any, opts ...Reques
 	}
 	apiErr, err := decodeSuccess(body, out)
 	if apiErr != nil {
+		c.observeThrottledBody(ctx, st, resp, apiErr.Code)
 		c.fillAPIError(apiErr, ep, st, resp, body)
 		return apiErr
 	}
@@ -297,8 +310,8 @@ func jsonContentType(ct string) bool {
 
 // apiError builds the *APIError of a non-2xx response, reading at most
 // 1 MiB of its body so that a hostile or broken server cannot exhaust memory.
-func (c *Client) apiError(ep *endpoint, st *callState, resp *http.Response) error {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes+1))
+func (c *Client) apiError(ctx context.Context, ep *endpoint, st *callState, resp *http.Response) error {
+	body := readErrorBody(ctx, resp)
 	truncated := int64(len(body)) > maxErrorBodyBytes
 	if truncated {
 		body = body[:maxErrorBodyBytes]
@@ -313,7 +326,7 @@ func (c *Client) fillAPIError(e *APIError, ep *endpoint, st *callState, resp *ht
 	e.StatusCode = resp.StatusCode
 	e.Method, e.Route = ep.method, ep.route
 	e.Attempts = st.attempts
-	e.RetryAfter = st.gaveUpRetryAfter
+	e.RetryAfter = st.retryAfter
 	e.Body = bytes.Clone(body)
 	for _, h := range []string{"X-Request-Id", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Request-Id"} {
 		if v := resp.Header.Get(h); v != "" {
@@ -330,11 +343,17 @@ func (c *Client) fillAPIError(e *APIError, ep *endpoint, st *callState, resp *ht
 // transportError explains a call that got no usable response.
 func (c *Client) transportError(ctx context.Context, ep *endpoint, st *callState, err error) error {
 	err = c.scrubError(err)
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("chatadmin: %s %s: %w", ep.method, ep.route, ctxErr)
-	}
+	// The sentinel leads where it is wrapped, so that its "chatadmin:"
+	// prefix is the message's only one.
+	ctxErr := ctx.Err()
 	if st.outcomeUnknown {
-		return fmt.Errorf("chatadmin: %s %s: %w: %w", ep.method, ep.route, ErrOutcomeUnknown, err)
+		if ctxErr != nil && !errors.Is(err, ctxErr) {
+			return fmt.Errorf("%w: %s %s: %w: %w", ErrOutcomeUnknown, ep.method, ep.route, ctxErr, err)
+		}
+		return fmt.Errorf("%w: %s %s: %w", ErrOutcomeUnknown, ep.method, ep.route, err)
+	}
+	if ctxErr != nil {
+		return fmt.Errorf("chatadmin: %s %s: %w", ep.method, ep.route, ctxErr)
 	}
 	if st.attempts > 1 {
 		return fmt.Errorf("chatadmin: %s %s: after %d attempts: %w", ep.method, ep.route, st.attempts, err)

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -22,26 +24,41 @@ type callStateKey struct{}
 
 // callState is what the retry hooks learn and decide about one call.
 type callState struct {
-	ep      *endpoint
-	retry   bool // the call is safe to repeat
-	oneShot bool // the body cannot be sent twice
+	ep       *endpoint
+	retry    bool // the call is safe to repeat
+	oneShot  bool // the body cannot be sent twice
+	streamed bool // the body is a stream (an upload), not bytes in memory
 
-	sent atomic.Bool // this attempt's request headers reached the wire
+	sent  atomic.Bool // this attempt's request headers reached the wire
+	whole atomic.Bool // the transport has this attempt's whole body (see sendOnce)
+
+	// Per round trip of an unsafe call, for sendOnce (see there).
+	inflight atomic.Pointer[http.Request] // the request the transport has
+	rtSent   atomic.Bool                  // its headers reached the wire
+	poisoned atomic.Bool                  // a resend of it was stopped
 
 	// Written by the hooks, which go-retryablehttp runs one after another
 	// on the caller's goroutine.
-	attempts         int
-	attemptStart     time.Time
-	nextWait         time.Duration // the server's Retry-After for the next wait
-	gaveUpRetryAfter time.Duration // the advised wait we refused to sit out
-	outcomeUnknown   bool          // an unsafe request failed after it was sent
-	budgetExhausted  bool          // a retry was refused by the client's retry budget
+	attempts        int
+	attemptStart    time.Time
+	nextWait        time.Duration // the server's Retry-After for the next wait
+	retryAfter      time.Duration // the Retry-After of the last answer that carried one
+	outcomeUnknown  bool          // an unsafe request failed after it was sent
+	budgetExhausted bool          // a retry was refused by the client's retry budget
 
-	ob *callObservation // nil unless the Client has an Observer (observe.go)
+	answerCode   int              // the body code of this attempt's error answer; -1 until read (see errorCode)
+	limiterAsked time.Time        // when this attempt asked the rate limiter (ratelimit.go)
+	ob           *callObservation // nil unless the Client has an Observer (observe.go)
 }
 
 func (st *callState) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{WroteHeaders: func() { st.sent.Store(true) }}
+	return &httptrace.ClientTrace{
+		WroteHeaders: func() {
+			st.sent.Store(true)
+			st.rtSent.Store(true)
+		},
+		GotConn: st.gotConn,
+	}
 }
 
 func stateOf(ctx context.Context) *callState {
@@ -64,6 +81,9 @@ func newRetryClient(cfg *config, c *Client) *retryablehttp.Client {
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: beforeAttempt,
 	}
+	if cfg.limiter != nil {
+		rc.PrepareRetry = c.waitRetry
+	}
 	return rc
 }
 
@@ -72,6 +92,8 @@ func beforeAttempt(_ retryablehttp.Logger, req *http.Request, _ int) {
 		st.attempts++
 		st.attemptStart = time.Now()
 		st.sent.Store(false)
+		st.whole.Store(false)
+		st.answerCode = -1
 	}
 }
 
@@ -83,8 +105,12 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	if resp != nil {
 		c.scrubResponse(resp)
+		if wait, ok := retryAfter(resp); ok {
+			st.retryAfter = wait
+		}
 	}
 	retry := c.shouldRetry(ctx, st, resp, err)
+	c.observeAnswer(ctx, st, resp)
 	if retry && st.attempts >= c.maxAttempts {
 		// go-retryablehttp will not try again: a retry not made must not
 		// cost a budget token, nor be logged as one.
@@ -112,15 +138,20 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 }
 
 func (c *Client) shouldRetry(ctx context.Context, st *callState, resp *http.Response, err error) bool {
+	if err != nil && !st.retry && st.mayHaveActed(ctx) {
+		// The server may have acted on it: repeating could duplicate a
+		// channel, a message or an upload. Decided before the context
+		// check, so that a deadline that cuts the wait for the answer
+		// still reports the unknown outcome.
+		st.outcomeUnknown = true
+		return false
+	}
 	if ctx.Err() != nil || st.oneShot {
 		return false
 	}
 	if err != nil {
-		if !st.retry && st.sent.Load() {
-			// The server may have acted on it: repeating could duplicate
-			// a channel, a message or an upload.
-			st.outcomeUnknown = true
-			return false
+		if errors.Is(err, errRedirectDowngrade) {
+			return false // the same redirect would be refused again
 		}
 		ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
 		return ok
@@ -135,7 +166,7 @@ func (c *Client) shouldRetry(ctx context.Context, st *callState, resp *http.Resp
 			return false
 		}
 	default:
-		if resp.StatusCode < 400 || peekErrorCode(resp) != CodeRateLimited {
+		if resp.StatusCode < 400 || st.errorCode(ctx, resp) != CodeRateLimited {
 			return false
 		}
 	}
@@ -144,21 +175,43 @@ func (c *Client) shouldRetry(ctx context.Context, st *callState, resp *http.Resp
 		return true
 	}
 	if wait > c.maxRetryAfter {
-		st.gaveUpRetryAfter = wait
 		return false
 	}
-	if deadline, has := ctx.Deadline(); has && time.Now().Add(wait).After(deadline) {
-		st.gaveUpRetryAfter = wait
+	if deadline, has := ctx.Deadline(); has && wait > time.Until(deadline) {
 		return false
 	}
 	st.nextWait = wait
 	return true
 }
 
+// mayHaveActed reports whether the server could have acted on the failed
+// attempt. A transport failure counts once the headers were sent (a server
+// may act on them before the body ends, and a failure right after the write
+// cannot tell); a cancel or deadline of the caller counts once the headers
+// were sent and the transport has read the whole body: cutting an upload
+// short leaves the server an incomplete request it cannot act on. (The
+// transport's own "request written" signal comes after the last bytes are
+// on the wire, too late: the server may have answered, or acted, first.)
+func (st *callState) mayHaveActed(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return st.sent.Load() && st.whole.Load()
+	}
+	return st.sent.Load()
+}
+
+// errorCode is the body code of this attempt's error answer, read once
+// however many of the retry policy, the limiter and the observer ask.
+func (st *callState) errorCode(ctx context.Context, resp *http.Response) int {
+	if st.answerCode < 0 {
+		st.answerCode = peekErrorCode(ctx, resp)
+	}
+	return st.answerCode
+}
+
 // peekErrorCode reads an error body (capped at 1 MiB) to find its code, and
 // puts the bytes back so that the caller can still build the error from it.
-func peekErrorCode(resp *http.Response) int {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes+1))
+func peekErrorCode(ctx context.Context, resp *http.Response) int {
+	body := readErrorBody(ctx, resp)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if int64(len(body)) > maxErrorBodyBytes {
@@ -167,22 +220,57 @@ func peekErrorCode(resp *http.Response) int {
 	return parseErrorBody(body).Code
 }
 
-// retryAfter parses Retry-After as seconds or an HTTP date.
+// readErrorBody reads at most 1 MiB + 1 byte of a non-2xx body, and no
+// longer than ctx lives: the transport ties most bodies to the request's
+// context, but not all (the body of a 101 answer is the bare connection), and
+// a server that holds its body open must not hold the call past its deadline.
+func readErrorBody(ctx context.Context, resp *http.Response) []byte {
+	stop := context.AfterFunc(ctx, func() { resp.Body.Close() })
+	defer stop()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes+1))
+	return body
+}
+
+// maxRetryAfterSeconds is the largest Retry-After in seconds that a
+// time.Duration holds; a larger one saturates instead of overflowing into a
+// short (or negative) wait.
+const maxRetryAfterSeconds = math.MaxInt64 / int64(time.Second)
+
+// retryAfter parses Retry-After as seconds or an HTTP date. A number of
+// seconds too large for a time.Duration (or for int64) is the longest
+// Duration: a wait longer than any WithMaxRetryAfter.
 func retryAfter(resp *http.Response) (time.Duration, bool) {
 	v := resp.Header.Get("Retry-After")
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
-			return 0, false
+	if isDigits(v) {
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs > maxRetryAfterSeconds {
+			// Only a range error is possible for digits.
+			return math.MaxInt64, true
 		}
 		return time.Duration(secs) * time.Second, true
+	}
+	if strings.HasPrefix(v, "-") && isDigits(v[1:]) {
+		return 0, false
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return max(time.Until(t), 0), true
 	}
 	return 0, false
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // backoff waits what the server advised, or else an exponential delay with
@@ -232,7 +320,7 @@ func (c *Client) logAttempt(st *callState, resp *http.Response, err error, retry
 
 // errRedirectDowngrade stops a redirect from https to http, which would send
 // the request (and any token a server put in the URL) in clear text.
-var errRedirectDowngrade = errors.New("chatadmin: refusing redirect from https to http")
+var errRedirectDowngrade = errors.New("refusing redirect from https to http")
 
 // httpClientWithRedirectPolicy copies hc (or a default client) and installs
 // a redirect policy that never carries the token to another host. net/http
@@ -244,10 +332,11 @@ func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 	} else {
 		out.Transport = NewTransport()
 	}
+	out.Transport = sendOnce{next: out.Transport}
 	userPolicy := out.CheckRedirect
 	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 10 {
-			return errors.New("chatadmin: stopped after 10 redirects")
+			return errors.New("stopped after 10 redirects")
 		}
 		first := via[0]
 		if first.URL.Scheme == "https" && req.URL.Scheme != "https" {

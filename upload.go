@@ -227,7 +227,7 @@ func (c *closeOnce) Close() error {
 
 // errOneShotReplay stops a second read of a one-shot file, which could only
 // send a truncated body (net/http replays a body to follow a 307 or 308).
-var errOneShotReplay = errors.New("chatadmin: file: a FileFromReader file cannot be sent twice")
+var errOneShotReplay = errors.New("file: a FileFromReader file cannot be sent twice")
 
 // oneShotFrom makes src read r once. Sniffing peeks through a buffer, so
 // the peeked bytes are still sent. The peek runs on a goroutine of its own
@@ -382,7 +382,7 @@ func (l *lazyFile) reader() (io.ReadCloser, error) {
 	// net/http) never waits for an open that hangs.
 	rc, err = openWithin(l.ctx, l.src.open)
 	if err != nil {
-		err = fmt.Errorf("chatadmin: file: %w", err)
+		err = fmt.Errorf("file: %w", err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"golang.org/x/time/rate"
 )
 
 // Emulator is the in-memory Admin API v2. It implements http.Handler and is
@@ -30,6 +32,7 @@ type Emulator struct {
 	cdnURL    atomic.Pointer[string] // set by NewServer(WithCDN())
 	secret    []byte                 // signs paging tokens
 	requestID atomic.Uint64
+	limiter   *rate.Limiter // WithRateLimit's bucket, nil without one
 }
 
 // New returns an Emulator to mount yourself (e.g. in an httptest.Server or
@@ -40,7 +43,7 @@ func New(opts ...Option) *Emulator {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	e := &Emulator{cfg: cfg, st: newStore(), secret: make([]byte, 16)}
+	e := &Emulator{cfg: cfg, st: newStore(), secret: make([]byte, 16), limiter: newTenantLimiter(&cfg)}
 	_, _ = rand.Read(e.secret)
 	now := cfg.now()
 	e.st.ensureUser(cfg.adminUserID, now).displayName = "Admin"
@@ -103,6 +106,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, table []*route,
 	rt, params := matchRoute(table, r)
 	entry := Request{
 		Method:      r.Method,
+		Proto:       r.Proto,
 		Path:        r.URL.EscapedPath(),
 		RawQuery:    r.URL.RawQuery,
 		ContentType: r.Header.Get("Content-Type"),
@@ -125,6 +129,15 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, table []*route,
 	defer record()
 	requestID := strconv.FormatUint(e.requestID.Add(1), 10)
 
+	if auth {
+		if resp, h := e.throttle(); resp != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxLoggedBody))
+			entry.Status = resp.status
+			record()
+			resp.write(w, requestID, h)
+			return
+		}
+	}
 	fault, desc, faulted := e.takeFault(entry.Route)
 	if faulted {
 		entry.Fault = desc

@@ -36,6 +36,12 @@ const (
 // that fails on a reused keep-alive connection before any response byte; so
 // a one-shot drop of such a request on a warm connection can be invisible to
 // the caller. Use Times ≥ 2 or a fresh connection to observe it.
+//
+// Over HTTP/2 (WithTLS) a drop resets the request's stream with
+// INTERNAL_ERROR and leaves the connection to other requests; net/http's
+// HTTP/2 client does not resend after that code. (It does resend after
+// PROTOCOL_ERROR, which net/http's server cannot be made to send; the SDK's
+// tests use a raw HTTP/2 server for that case.)
 type Fault struct {
 	// Route is the route template "METHOD /path/:param" as Routes (or
 	// CDNRoutes) spells it, e.g. "POST /api/v2/channel" or

@@ -10,8 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestFaultStatus(t *testing.T) {
-	c := newTC(t)
+func TestFaultStatus(t *testing.T) { forProtocols(t, testFaultStatus) }
+
+func testFaultStatus(t *testing.T, opts ...Option) *tc {
+	c := newTC(t, opts...)
 	c.s.InjectFault(Fault{Route: "POST /api/v2/channel", Times: 2, Status: 503, Header: http.Header{"Retry-After": {"2"}}})
 	for range 2 {
 		r := c.form(http.MethodPost, "/api/v2/channel", "channelId=a&type=standard")
@@ -48,10 +50,13 @@ func TestFaultStatus(t *testing.T) {
 	}
 	c.s.ClearFaults()
 	require.Equal(t, 200, c.get("/api/v2/roles").status)
+	return c
 }
 
-func TestFaultDelay(t *testing.T) {
-	c := newTC(t)
+func TestFaultDelay(t *testing.T) { forProtocols(t, testFaultDelay) }
+
+func testFaultDelay(t *testing.T, opts ...Option) *tc {
+	c := newTC(t, opts...)
 	c.s.InjectFault(Fault{Route: "GET /api/v2/roles", Delay: 150 * time.Millisecond})
 	start := time.Now()
 	require.Equal(t, 200, c.get("/api/v2/roles").status)
@@ -69,6 +74,7 @@ func TestFaultDelay(t *testing.T) {
 		l := c.s.Requests()
 		return len(l) == 2 && strings.HasSuffix(l[1].Fault, "(client gone)")
 	}, 2*time.Second, 5*time.Millisecond)
+	return c
 }
 
 // TestFaultDelayServerClose: Close does not wait for an hour-long delay.
@@ -93,8 +99,10 @@ func TestFaultDelayServerClose(t *testing.T) {
 	tr.CloseIdleConnections()
 }
 
-func TestFaultDrop(t *testing.T) {
-	c := newTC(t)
+func TestFaultDrop(t *testing.T) { forProtocols(t, testFaultDrop) }
+
+func testFaultDrop(t *testing.T, opts ...Option) *tc {
+	c := newTC(t, opts...)
 	// Before the handler: transport error, no state change.
 	c.s.InjectFault(Fault{Route: "POST /api/v2/channel", Drop: DropBeforeHandler})
 	r := c.form(http.MethodPost, "/api/v2/channel", "channelId=a&type=standard")
@@ -118,6 +126,7 @@ func TestFaultDrop(t *testing.T) {
 	require.Equal(t, []string{"drop before handler", "", "drop after handler", "", ""}, faults)
 	require.Equal(t, "channelId=a&type=standard", string(c.s.Requests()[0].Body))
 	require.Zero(t, c.s.Requests()[0].Status)
+	return c
 }
 
 func TestRandomFaults(t *testing.T) {

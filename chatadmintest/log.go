@@ -14,6 +14,7 @@ const maxLoggedBody = 64 << 10
 // Request is one request the emulator received, as Requests returns it.
 type Request struct {
 	Method      string
+	Proto       string // "HTTP/1.1" or "HTTP/2.0", as the request arrived
 	Path        string // the escaped path as sent (so "%2F" inside a parameter is visible)
 	RawQuery    string
 	Route       string // the matched route template, e.g. "POST /api/v2/channel"; "" when none matched

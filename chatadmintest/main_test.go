@@ -27,9 +27,28 @@ func newTC(t *testing.T, opts ...Option) *tc {
 	t.Helper()
 	s := NewServer(opts...)
 	tr := &http.Transport{}
+	if cfg := s.TLSClientConfig(); cfg != nil {
+		tr = &http.Transport{TLSClientConfig: cfg, ForceAttemptHTTP2: true}
+	}
 	hc := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(func() { tr.CloseIdleConnections(); s.Close() })
 	return &tc{t: t, s: s, hc: hc}
+}
+
+// forProtocols runs test over HTTP/1.1 and over HTTPS with HTTP/2, and
+// checks that each request the server logged came over the protocol meant.
+func forProtocols(t *testing.T, test func(t *testing.T, opts ...Option) *tc) {
+	for _, p := range []struct {
+		name, proto string
+		opts        []Option
+	}{{"HTTP1", "HTTP/1.1", nil}, {"HTTP2", "HTTP/2.0", []Option{WithTLS()}}} {
+		t.Run(p.name, func(t *testing.T) {
+			c := test(t, p.opts...)
+			for _, r := range c.s.Requests() {
+				require.Equal(t, p.proto, r.Proto, "%s %s", r.Method, r.Path)
+			}
+		})
+	}
 }
 
 type result struct {

@@ -28,6 +28,9 @@ type config struct {
 	now             func() time.Time
 	maxUploadSize   int64
 	requestLogLimit int
+	tls             bool
+	rateLimit       float64
+	rateBurst       int
 }
 
 func defaultConfig() config {
@@ -125,3 +128,10 @@ func WithRequestLogLimit(n int) Option {
 		}
 	}
 }
+
+// WithTLS (Server only; New ignores it) serves HTTPS with a self-signed
+// certificate and negotiates HTTP/2, as the real API does, so that a client
+// meets the HTTP/2 transport's behaviour (stream resets, request replays)
+// and not only HTTP/1.1's. Server.TLSClientConfig and Server.Client give a
+// client that trusts the certificate.
+func WithTLS() Option { return func(c *config) { c.tls = true } }

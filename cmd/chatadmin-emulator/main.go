@@ -3,6 +3,7 @@
 //
 //	chatadmin-emulator [-addr 127.0.0.1:8086] [-token T] [-demo]
 //	                   [-message-page-size 20] [-no-message-tokens] [-public]
+//	                   [-rate-limit RPS [-rate-burst N]]
 //
 // It prints one line with the base URL and the token, serves until SIGINT or
 // SIGTERM and then shuts down gracefully. It refuses a non-loopback address
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.MessagePageSize, "message-page-size", chatadmintest.DefaultMessagePageSize, "page size of token-paged message queries")
 	fs.BoolVar(&cfg.NoMessageTokens, "no-message-tokens", false, "message queries return no paging tokens (clients walk segment windows)")
 	fs.BoolVar(&cfg.Public, "public", false, "allow listening on a non-loopback address")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", 0, "tenant rate limit in requests per second, shared by all clients (0: none); past it requests get 429, code 400311 and Retry-After")
+	fs.IntVar(&cfg.RateBurst, "rate-burst", 1, "requests the -rate-limit bucket lets through at once")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

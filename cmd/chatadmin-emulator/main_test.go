@@ -83,3 +83,37 @@ func TestServeAndShutdown(t *testing.T) {
 		t.Fatal("no shutdown")
 	}
 }
+
+func TestRateLimitFlag(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lineWriter{c: make(chan struct{})}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-rate-limit", "0.001", "-rate-burst", "2"}, out, io.Discard)
+	}()
+	defer func() {
+		cancel()
+		require.Equal(t, 0, <-done)
+	}()
+	<-out.c
+	out.mu.Lock()
+	url := strings.Fields(out.buf.String())[3]
+	out.mu.Unlock()
+
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	var statuses []int
+	var retryAfter string
+	for range 3 {
+		req, _ := http.NewRequest(http.MethodGet, url+"/api/v2/roles", nil)
+		req.Header.Set("Authorization", "Bearer chatadmintest-token")
+		resp, err := (&http.Client{Transport: tr}).Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		statuses = append(statuses, resp.StatusCode)
+		retryAfter = resp.Header.Get("Retry-After")
+	}
+	require.Equal(t, []int{200, 200, 429}, statuses, "a burst of 2, then the limit")
+	require.NotEmpty(t, retryAfter)
+}

@@ -146,7 +146,12 @@ func (a *app) client() (*chatadmin.Client, error) {
 	default:
 		return nil, usageErrorf("no API address: give --base-url or --region, set $%s, or use a profile", chatadmin.EnvBaseURL)
 	}
-	opts = append(opts, chatadmin.WithUserAgent("chatadmin-cli"))
+	opts = append(opts, chatadmin.WithUserAgent("chatadmin-cli"),
+		// The CLI runs bulk jobs, for which the SDK's README says to turn
+		// the adaptive limiter on: without a ceiling it sends unpaced until
+		// the server first throttles, then follows the server's limit;
+		// --rate sets the ceiling.
+		chatadmin.WithRateLimiter(chatadmin.NewAdaptiveLimiter(chatadmin.AdaptiveLimiterConfig{Ceiling: a.rate})))
 	if a.verbose {
 		opts = append(opts, chatadmin.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}

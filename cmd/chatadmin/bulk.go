@@ -30,7 +30,7 @@ func (a *app) bulkFlags(cmd *cobra.Command, what string) *bulkFlags {
 	fl := cmd.Flags()
 	fl.StringVar(&f.fromFile, "from-file", "", "read "+what+" ids from this file, one per line (- for stdin)")
 	fl.IntVar(&f.concurrency, "concurrency", bulk.DefaultConcurrency, "calls in flight at once")
-	fl.Float64Var(&a.rate, "rate", 0, "send at most this many requests per second (0: no limit of ours)")
+	fl.Float64Var(&a.rate, "rate", 0, "send at most this many requests per second (0: follow the server's 429s)")
 	fl.StringVar(&f.journal, "journal", "", "record progress in this file; run the same command again to resume")
 	return f
 }
@@ -119,6 +119,9 @@ type bulkSummary struct {
 // and the exit code's class from the counts.
 func (a *app) runBulk(ctx context.Context, c *chatadmin.Client, verb string, f *bulkFlags, src *idSource, run bulkRun) error {
 	defer src.close()
+	if a.rate < 0 {
+		return usageErrorf("--rate must not be negative, got %g", a.rate)
+	}
 	if f.concurrency < 1 {
 		return usageErrorf("--concurrency must be at least 1, got %d", f.concurrency)
 	}

@@ -36,5 +36,7 @@ has no TLS.`,
 	fl.BoolVar(&cfg.Demo, "demo", false, "load demo users, channels and messages")
 	fl.IntVar(&cfg.MessagePageSize, "message-page-size", chatadmintest.DefaultMessagePageSize, "page size of message queries")
 	fl.BoolVar(&cfg.Public, "public", false, "allow a non-loopback address")
+	fl.Float64Var(&cfg.RateLimit, "rate-limit", 0, "tenant rate limit in requests per second (0: none); past it: 429, code 400311, Retry-After")
+	fl.IntVar(&cfg.RateBurst, "rate-burst", 1, "requests the --rate-limit bucket lets through at once")
 	return cmd
 }

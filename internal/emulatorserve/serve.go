@@ -22,6 +22,10 @@ type Config struct {
 	Demo            bool   // load the demo users, channels and messages
 	MessagePageSize int    // page size of token-paged message queries
 	NoMessageTokens bool   // message queries return no paging tokens
+	// RateLimit, when above 0, is a tenant-wide limit in requests per
+	// second, with a bucket of RateBurst (chatadmintest.WithRateLimit).
+	RateLimit float64
+	RateBurst int
 	// Public allows a non-loopback address. The emulator has a well-known
 	// default token and no TLS, so exposing it by accident would be a hole.
 	Public bool
@@ -48,6 +52,9 @@ func Serve(ctx context.Context, cfg Config, ready func(baseURL, token string)) e
 	}
 	if cfg.NoMessageTokens {
 		opts = append(opts, chatadmintest.WithoutMessageTokens())
+	}
+	if cfg.RateLimit > 0 {
+		opts = append(opts, chatadmintest.WithRateLimit(cfg.RateLimit, cfg.RateBurst))
 	}
 	em := chatadmintest.New(append(opts, cfg.Options...)...)
 

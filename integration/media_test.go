@@ -1,4 +1,4 @@
-package chatadmin_test
+package integration_test
 
 import (
 	"bytes"
@@ -13,9 +13,9 @@ import (
 	chatadmin "github.com/chatadmin/chatadmin-go"
 )
 
-// integPNG draws a w×h PNG with a pattern, so that resizing has something
+// pngImage draws a w×h PNG with a pattern, so that resizing has something
 // to average.
-func integPNG(t *testing.T, w, h int) []byte {
+func pngImage(t *testing.T, w, h int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
@@ -31,10 +31,10 @@ func integPNG(t *testing.T, w, h int) []byte {
 	return buf.Bytes()
 }
 
-// integDownload reads a whole Download, closing it.
-func integDownload(t *testing.T, what string, dl *chatadmin.Download, err error) ([]byte, *chatadmin.Download) {
+// downloadBody reads a whole Download, closing it.
+func downloadBody(t *testing.T, what string, dl *chatadmin.Download, err error) ([]byte, *chatadmin.Download) {
 	t.Helper()
-	integMust(t, what, err)
+	mustOK(t, what, err)
 	var buf bytes.Buffer
 	if _, err := dl.WriteTo(&buf); err != nil {
 		t.Fatalf("%s: reading the body: %v", what, err)
@@ -42,15 +42,15 @@ func integDownload(t *testing.T, what string, dl *chatadmin.Download, err error)
 	return buf.Bytes(), dl
 }
 
-func integMessagesImages(t *testing.T, it *integEnv) {
+func messagesImages(t *testing.T, it *env) {
 	room := it.ID("room")
 	it.createChannel(t, room, it.ID("tag"))
 	// Small enough to keep the emulator's resizing fast under -race, large
 	// enough that every size is a real downscale: the longest side becomes
 	// 160, 600 and 1500 pixels, in landscape and in portrait.
 	const w, h = 1600, 80
-	wide := integPNG(t, w, h)
-	tall := integPNG(t, 90, 1800)
+	wide := pngImage(t, w, h)
+	tall := pngImage(t, 90, 1800)
 	file := func(data []byte, name string) *chatadmin.UploadFile {
 		return chatadmin.FileFromReaderAt(bytes.NewReader(data), int64(len(data)), name)
 	}
@@ -58,11 +58,11 @@ func integMessagesImages(t *testing.T, it *integEnv) {
 	msg, err := it.Client.Messages.CreateImage(it.Ctx, room, &chatadmin.ImageMessageRequest{
 		File: file(wide, "wide.png"), Caption: "a wide one", Tags: []string{"pics"},
 	})
-	integMust(t, "CreateImage", err)
+	mustOK(t, "CreateImage", err)
 	var data struct {
 		Caption string `json:"caption"`
 	}
-	integMust(t, "DecodeData", msg.DecodeData(&data))
+	mustOK(t, "DecodeData", msg.DecodeData(&data))
 	if msg.Type != chatadmin.MessageTypeImage || data.Caption != "a wide one" || msg.ChannelID != room {
 		t.Errorf("CreateImage returned %+v", msg)
 	}
@@ -75,7 +75,7 @@ func integMessagesImages(t *testing.T, it *integEnv) {
 		longest int
 	}{{chatadmin.ImageSizeSmall, 160}, {chatadmin.ImageSizeMedium, 600}, {chatadmin.ImageSizeLarge, 1500}} {
 		dl, err := it.Client.Messages.GetImage(it.Ctx, msg.MessageID, tc.size)
-		body, dl := integDownload(t, "GetImage "+string(tc.size), dl, err)
+		body, dl := downloadBody(t, "GetImage "+string(tc.size), dl, err)
 		cfg, format, err := image.DecodeConfig(bytes.NewReader(body))
 		if err != nil {
 			t.Errorf("GetImage %s: not an image: %v", tc.size, err)
@@ -95,17 +95,17 @@ func integMessagesImages(t *testing.T, it *integEnv) {
 	it.wantAPIError(t, "GetImage full without FullImage", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 
 	full, err := it.Client.Messages.CreateImage(it.Ctx, room, &chatadmin.ImageMessageRequest{File: file(tall, "tall.png"), FullImage: true, ParentID: msg.MessageID})
-	integMust(t, "CreateImage FullImage", err)
+	mustOK(t, "CreateImage FullImage", err)
 	if full.ParentID != msg.MessageID {
 		t.Errorf("image comment parentId = %q", full.ParentID)
 	}
 	dl, err := it.Client.Messages.GetImage(it.Ctx, full.MessageID, chatadmin.ImageSizeFull)
-	body, _ := integDownload(t, "GetImage full", dl, err)
+	body, _ := downloadBody(t, "GetImage full", dl, err)
 	if !bytes.Equal(body, tall) {
 		t.Errorf("GetImage full returned %d bytes, not the %d original bytes", len(body), len(tall))
 	}
 	dl, err = it.Client.Messages.GetImage(it.Ctx, full.MessageID, chatadmin.ImageSizeLarge)
-	body, _ = integDownload(t, "GetImage large (portrait)", dl, err)
+	body, _ = downloadBody(t, "GetImage large (portrait)", dl, err)
 	if cfg, _, err := image.DecodeConfig(bytes.NewReader(body)); err != nil || cfg.Width != 75 || cfg.Height != 1500 {
 		t.Errorf("GetImage large of a 90×1800 image: %d×%d (%v), want 75×1500", cfg.Width, cfg.Height, err)
 	}
@@ -116,11 +116,11 @@ func integMessagesImages(t *testing.T, it *integEnv) {
 	it.wantAPIError(t, "CreateImage of a text file", err, chatadmin.CodeImageRejected, chatadmin.ErrContentRejected)
 
 	text, err := it.post(room, "no picture here")
-	integMust(t, "post", err)
+	mustOK(t, "post", err)
 	_, err = it.Client.Messages.GetImage(it.Ctx, text.MessageID, chatadmin.ImageSizeSmall)
 	it.wantAPIError(t, "GetImage of a text message", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 
-	integMust(t, "Delete", it.Client.Messages.Delete(it.Ctx, msg.MessageID))
+	mustOK(t, "Delete", it.Client.Messages.Delete(it.Ctx, msg.MessageID))
 	_, err = it.Client.Messages.GetImage(it.Ctx, msg.MessageID, chatadmin.ImageSizeSmall)
 	it.wantAPIError(t, "GetImage of a deleted message", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 
@@ -134,7 +134,7 @@ func integMessagesImages(t *testing.T, it *integEnv) {
 	})
 }
 
-func integMessagesFiles(t *testing.T, it *integEnv) {
+func messagesFiles(t *testing.T, it *env) {
 	room := it.ID("room")
 	it.createChannel(t, room, it.ID("tag"))
 
@@ -142,7 +142,7 @@ func integMessagesFiles(t *testing.T, it *integEnv) {
 	pdf := chatadmin.FileFromReaderAt(bytes.NewReader(content), int64(len(content)), "quarterly report.pdf")
 	pdf.ContentType = "application/pdf"
 	msg, err := it.Client.Messages.CreateFile(it.Ctx, room, &chatadmin.FileMessageRequest{File: pdf, Tags: []string{"docs"}})
-	integMust(t, "CreateFile", err)
+	mustOK(t, "CreateFile", err)
 	var data struct {
 		FileName string `json:"fileName"`
 	}
@@ -155,7 +155,7 @@ func integMessagesFiles(t *testing.T, it *integEnv) {
 	}
 
 	dl, err := it.Client.Messages.GetFile(it.Ctx, msg.MessageID)
-	body, dl := integDownload(t, "GetFile", dl, err)
+	body, dl := downloadBody(t, "GetFile", dl, err)
 	if !bytes.Equal(body, content) {
 		t.Errorf("GetFile returned %d bytes, want the %d uploaded", len(body), len(content))
 	}
@@ -167,25 +167,25 @@ func integMessagesFiles(t *testing.T, it *integEnv) {
 	// and a non-ASCII name that must survive both directions.
 	path := filepath.Join(t.TempDir(), "données.json")
 	jsonBytes := []byte(`{"hello":"world"}`)
-	integMust(t, "write temp file", os.WriteFile(path, jsonBytes, 0o600))
+	mustOK(t, "write temp file", os.WriteFile(path, jsonBytes, 0o600))
 	fromPath, err := it.Client.Messages.CreateFile(it.Ctx, room, &chatadmin.FileMessageRequest{File: chatadmin.FileFromPath(path), ParentID: msg.MessageID})
-	integMust(t, "CreateFile from a path", err)
+	mustOK(t, "CreateFile from a path", err)
 	if fromPath.ParentID != msg.MessageID {
 		t.Errorf("file comment parentId = %q", fromPath.ParentID)
 	}
 	dl, err = it.Client.Messages.GetFile(it.Ctx, fromPath.MessageID)
-	integMust(t, "GetFile from a path", err)
+	mustOK(t, "GetFile from a path", err)
 	got, err := io.ReadAll(dl.Body)
-	integMust(t, "read", err)
-	integMust(t, "close", dl.Close())
+	mustOK(t, "read", err)
+	mustOK(t, "close", dl.Close())
 	if !bytes.Equal(got, jsonBytes) || dl.ContentType != "application/json" || dl.FileName != "données.json" {
 		t.Errorf("GetFile: %q, Content-Type %q, name %q", got, dl.ContentType, dl.FileName)
 	}
 
-	img := integPNG(t, 8, 8)
+	img := pngImage(t, 8, 8)
 	imgMsg, err := it.Client.Messages.CreateImage(it.Ctx, room, &chatadmin.ImageMessageRequest{
 		File: chatadmin.FileFromReaderAt(bytes.NewReader(img), int64(len(img)), "tiny.png")})
-	integMust(t, "CreateImage", err)
+	mustOK(t, "CreateImage", err)
 	_, err = it.Client.Messages.GetFile(it.Ctx, imgMsg.MessageID)
 	it.wantAPIError(t, "GetFile of an image message", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 	_, err = it.Client.Messages.CreateFile(it.Ctx, it.ID("no-such-channel"), &chatadmin.FileMessageRequest{
@@ -197,31 +197,31 @@ func integMessagesFiles(t *testing.T, it *integEnv) {
 	})
 }
 
-// integMessagesCDN downloads through the emulator's CDN redirect, which the
+// messagesCDN downloads through the emulator's CDN redirect, which the
 // SDK follows without the token.
-func integMessagesCDN(t *testing.T, it *integEnv) {
+func messagesCDN(t *testing.T, it *env) {
 	room := it.ID("room")
 	it.createChannel(t, room, it.ID("tag"))
-	original := integPNG(t, 200, 100)
+	original := pngImage(t, 200, 100)
 	msg, err := it.Client.Messages.CreateImage(it.Ctx, room, &chatadmin.ImageMessageRequest{
 		File: chatadmin.FileFromReaderAt(bytes.NewReader(original), int64(len(original)), "cdn.png"), FullImage: true})
-	integMust(t, "CreateImage", err)
+	mustOK(t, "CreateImage", err)
 	dl, err := it.Client.Messages.GetImage(it.Ctx, msg.MessageID, chatadmin.ImageSizeSmall)
-	body, _ := integDownload(t, "GetImage via CDN", dl, err)
+	body, _ := downloadBody(t, "GetImage via CDN", dl, err)
 	if cfg, _, err := image.DecodeConfig(bytes.NewReader(body)); err != nil || cfg.Width != 160 || cfg.Height != 80 {
 		t.Errorf("GetImage small via CDN: %+v, %v", cfg, err)
 	}
 	dl, err = it.Client.Messages.GetImage(it.Ctx, msg.MessageID, chatadmin.ImageSizeFull)
-	if body, _ := integDownload(t, "GetImage full via CDN", dl, err); !bytes.Equal(body, original) {
+	if body, _ := downloadBody(t, "GetImage full via CDN", dl, err); !bytes.Equal(body, original) {
 		t.Error("GetImage full via CDN did not return the original")
 	}
 
 	content := []byte("plain text file")
 	f := chatadmin.FileFromReaderAt(bytes.NewReader(content), int64(len(content)), "notes.txt")
 	fileMsg, err := it.Client.Messages.CreateFile(it.Ctx, room, &chatadmin.FileMessageRequest{File: f})
-	integMust(t, "CreateFile", err)
+	mustOK(t, "CreateFile", err)
 	dl, err = it.Client.Messages.GetFile(it.Ctx, fileMsg.MessageID)
-	if body, dl := integDownload(t, "GetFile via CDN", dl, err); !bytes.Equal(body, content) || dl.FileName != "notes.txt" {
+	if body, dl := downloadBody(t, "GetFile via CDN", dl, err); !bytes.Equal(body, content) || dl.FileName != "notes.txt" {
 		t.Errorf("GetFile via CDN: %q, name %q", body, dl.FileName)
 	}
 

@@ -1,4 +1,4 @@
-package chatadmin_test
+package integration_test
 
 import (
 	"fmt"
@@ -10,25 +10,25 @@ import (
 	chatadmin "github.com/chatadmin/chatadmin-go"
 )
 
-var integReactionScenarios = []integScenario{
-	{name: "Reactions/Lifecycle", run: integReactionsLifecycle},
-	{name: "Reactions/ReactorPaging", run: integReactionsReactorPaging},
-	{name: "Reactions/MostReacted", run: integReactionsMostReacted},
+var reactionScenarios = []scenarioFunc{
+	{name: "Reactions/Lifecycle", run: reactionsLifecycle},
+	{name: "Reactions/ReactorPaging", run: reactionsReactorPaging},
+	{name: "Reactions/MostReacted", run: reactionsMostReacted},
 }
 
-var integAuthScenarios = []integScenario{
-	{name: "Auth/WrongToken", run: integAuthWrongToken},
+var authScenarios = []scenarioFunc{
+	{name: "Auth/WrongToken", run: authWrongToken},
 }
 
-func TestIntegrationReactions(t *testing.T) { integRunGroup(t, integReactionScenarios) }
+func TestIntegrationReactions(t *testing.T) { runGroup(t, reactionScenarios) }
 
-func TestIntegrationAuth(t *testing.T) { integRunGroup(t, integAuthScenarios) }
+func TestIntegrationAuth(t *testing.T) { runGroup(t, authScenarios) }
 
 // react adds the admin's reaction name to a message and returns its id.
-func (it *integEnv) react(t *testing.T, messageID, name string) string {
+func (it *env) react(t *testing.T, messageID, name string) string {
 	t.Helper()
 	id, err := it.Client.Reactions.Create(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: messageID, ReactionName: name})
-	integMust(t, "Reactions.Create "+name, err)
+	mustOK(t, "Reactions.Create "+name, err)
 	if id == "" {
 		t.Errorf("Reactions.Create %s returned no addedId", name)
 	}
@@ -36,25 +36,25 @@ func (it *integEnv) react(t *testing.T, messageID, name string) string {
 }
 
 // reactors lists a message's reactors through All.
-func (it *integEnv) reactors(t *testing.T, messageID string, opts *chatadmin.ReactionListOptions) []chatadmin.Reactor {
+func (it *env) reactors(t *testing.T, messageID string, opts *chatadmin.ReactionListOptions) []chatadmin.Reactor {
 	t.Helper()
 	var out []chatadmin.Reactor
 	for r, err := range it.Client.Reactions.All(it.Ctx, messageID, opts) {
-		integMust(t, "Reactions.All", err)
+		mustOK(t, "Reactions.All", err)
 		out = append(out, r)
 	}
 	return out
 }
 
 // reactions returns a message's reaction counts as Get shows them.
-func (it *integEnv) reactions(t *testing.T, messageID string) (map[string]int, int) {
+func (it *env) reactions(t *testing.T, messageID string) (map[string]int, int) {
 	t.Helper()
 	res, err := it.Client.Messages.Get(it.Ctx, messageID)
-	integMust(t, "Messages.Get", err)
+	mustOK(t, "Messages.Get", err)
 	return res.Message.Reactions, res.Message.ReactionsCount
 }
 
-func integReactionsLifecycle(t *testing.T, it *integEnv) {
+func reactionsLifecycle(t *testing.T, it *env) {
 	room := it.ID("room")
 	admin := it.createChannel(t, room, it.ID("tag")).ChannelUser.UserID
 	msgs := it.postMany(t, room, "react", 2)
@@ -82,7 +82,7 @@ func integReactionsLifecycle(t *testing.T, it *integEnv) {
 	it.wantAPIError(t, "the same reaction twice", err, chatadmin.CodeDuplicate, chatadmin.ErrConflict)
 
 	removed, err := it.Client.Reactions.Delete(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: m1, ReactionName: "like"})
-	integMust(t, "Reactions.Delete", err)
+	mustOK(t, "Reactions.Delete", err)
 	if removed != likeID {
 		t.Errorf("Delete returned removedId %q, want %q", removed, likeID)
 	}
@@ -97,7 +97,7 @@ func integReactionsLifecycle(t *testing.T, it *integEnv) {
 	// Once removed, the reaction can be given again.
 	it.react(t, m1, "like")
 
-	integMust(t, "Messages.Delete", it.Client.Messages.Delete(it.Ctx, m2))
+	mustOK(t, "Messages.Delete", it.Client.Messages.Delete(it.Ctx, m2))
 	_, err = it.Client.Reactions.Create(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: m2, ReactionName: "like"})
 	it.wantAPIError(t, "reaction to a deleted message", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 	_, err = it.Client.Reactions.List(it.Ctx, m2, nil)
@@ -117,7 +117,7 @@ func integReactionsLifecycle(t *testing.T, it *integEnv) {
 	})
 }
 
-func integReactionsReactorPaging(t *testing.T, it *integEnv) {
+func reactionsReactorPaging(t *testing.T, it *env) {
 	room := it.ID("room")
 	it.createChannel(t, room, it.ID("tag"))
 	msg := it.postMany(t, room, "popular", 1)[0].MessageID
@@ -130,7 +130,7 @@ func integReactionsReactorPaging(t *testing.T, it *integEnv) {
 	var got []string
 	var firstNext string
 	for page, err := range it.Client.Reactions.Pages(it.Ctx, msg, &chatadmin.ReactionListOptions{Limit: 3}) {
-		integMust(t, "Reactions.Pages", err)
+		mustOK(t, "Reactions.Pages", err)
 		if len(sizes) == 0 {
 			firstNext = page.Next
 		}
@@ -157,7 +157,7 @@ func integReactionsReactorPaging(t *testing.T, it *integEnv) {
 		t.Errorf("reactors resumed from the first Next = %q, want %q", rest, want[3:])
 	}
 	page, err := it.Client.Reactions.List(it.Ctx, msg, &chatadmin.ReactionListOptions{Skip: 5, Limit: 10})
-	integMust(t, "Reactions.List skip", err)
+	mustOK(t, "Reactions.List skip", err)
 	if len(page.Items) != 2 || page.Items[0].ReactionID != want[5] || page.Next != "" {
 		t.Errorf("skip 5: %+v", page)
 	}
@@ -179,7 +179,7 @@ func integReactionsReactorPaging(t *testing.T, it *integEnv) {
 	})
 }
 
-func integReactionsMostReacted(t *testing.T, it *integEnv) {
+func reactionsMostReacted(t *testing.T, it *env) {
 	room, other := it.ID("room"), it.ID("other")
 	it.createChannel(t, room, it.ID("tag"))
 	it.createChannel(t, other, it.ID("tag"))
@@ -200,7 +200,7 @@ func integReactionsMostReacted(t *testing.T, it *integEnv) {
 			opts = &chatadmin.MostReactedOptions{Limit: limit}
 		}
 		got, err := it.Client.Reactions.MostReacted(it.Ctx, name, opts)
-		integMust(t, "MostReacted "+name, err)
+		mustOK(t, "MostReacted "+name, err)
 		var out []string
 		for _, m := range got {
 			if m.ReactionsCount != 1 {
@@ -225,9 +225,9 @@ func integReactionsMostReacted(t *testing.T, it *integEnv) {
 	// Removing a reaction, deleting a message or closing its channel takes
 	// it off the list.
 	_, err := it.Client.Reactions.Delete(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: msgs[0].MessageID, ReactionName: like})
-	integMust(t, "Reactions.Delete", err)
-	integMust(t, "Messages.Delete", it.Client.Messages.Delete(it.Ctx, msgs[1].MessageID))
-	integMust(t, "Channels.Close", it.Client.Channels.Close(it.Ctx, other))
+	mustOK(t, "Reactions.Delete", err)
+	mustOK(t, "Messages.Delete", it.Client.Messages.Delete(it.Ctx, msgs[1].MessageID))
+	mustOK(t, "Channels.Close", it.Client.Channels.Close(it.Ctx, other))
 	if got, want := most(like, 0), []string{msgs[2].MessageID}; !slices.Equal(got, want) {
 		t.Errorf("MostReacted(like) after removals = %q, want %q", got, want)
 	}
@@ -243,10 +243,9 @@ func integReactionsMostReacted(t *testing.T, it *integEnv) {
 	})
 }
 
-func integAuthWrongToken(t *testing.T, it *integEnv) {
+func authWrongToken(t *testing.T, it *env) {
 	const wrong = "integ-wrong-token-3f9c"
-	base := it.Client.BaseURL()
-	bad := integNewClient(t, wrong, base, chatadmin.WithMaxAttempts(1))
+	bad := it.newClient(t, wrong, chatadmin.WithMaxAttempts(1))
 
 	_, err := bad.Channels.List(it.Ctx, nil)
 	apiErr := it.wantAPIError(t, "a query with a wrong token", err, chatadmin.CodeUnauthorized, chatadmin.ErrUnauthorized)
@@ -263,7 +262,7 @@ func integAuthWrongToken(t *testing.T, it *integEnv) {
 
 	// The right token still works.
 	_, err = it.Client.Channels.List(it.Ctx, &chatadmin.ChannelListOptions{Limit: 1})
-	integMust(t, "a query with the right token", err)
+	mustOK(t, "a query with the right token", err)
 
 	if !it.live() {
 		for _, r := range it.Srv.Requests() {

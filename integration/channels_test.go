@@ -1,4 +1,4 @@
-package chatadmin_test
+package integration_test
 
 import (
 	"context"
@@ -13,26 +13,26 @@ import (
 	chatadmin "github.com/chatadmin/chatadmin-go"
 )
 
-var integChannelScenarios = []integScenario{
-	{name: "Channels/CreateAndQuery", run: integChannelsCreateAndQuery},
-	{name: "Channels/Membership", run: integChannelsMembership},
-	{name: "Channels/Ban", run: integChannelsBan},
-	{name: "Channels/MuteChannel", run: integChannelsMuteChannel},
-	{name: "Channels/MuteUsers", run: integChannelsMuteUsers},
-	{name: "Channels/MuteExpiry", emulatorOnly: true, run: integChannelsMuteExpiry},
-	{name: "Channels/Close", run: integChannelsClose},
+var channelScenarios = []scenarioFunc{
+	{name: "Channels/CreateAndQuery", run: channelsCreateAndQuery},
+	{name: "Channels/Membership", run: channelsMembership},
+	{name: "Channels/Ban", run: channelsBan},
+	{name: "Channels/MuteChannel", run: channelsMuteChannel},
+	{name: "Channels/MuteUsers", run: channelsMuteUsers},
+	{name: "Channels/MuteExpiry", emulatorOnly: true, run: channelsMuteExpiry},
+	{name: "Channels/Close", run: channelsClose},
 }
 
-func TestIntegrationChannels(t *testing.T) { integRunGroup(t, integChannelScenarios) }
+func TestIntegrationChannels(t *testing.T) { runGroup(t, channelScenarios) }
 
 // createChannel creates a channel tagged with tag (so that queries can find
 // it on a busy live tenant) and closes it at the end of a live run.
-func (it *integEnv) createChannel(t *testing.T, id, tag string, userIDs ...string) *chatadmin.ChannelResult {
+func (it *env) createChannel(t *testing.T, id, tag string, userIDs ...string) *chatadmin.ChannelResult {
 	t.Helper()
 	res, err := it.Client.Channels.Create(it.Ctx, &chatadmin.ChannelCreateRequest{
 		ChannelID: id, DisplayName: "Room " + id, Tags: []string{tag}, UserIDs: userIDs,
 	})
-	integMust(t, "Channels.Create "+id, err)
+	mustOK(t, "Channels.Create "+id, err)
 	it.cleanup(t, "close channel "+id, func(ctx context.Context) error {
 		return it.Client.Channels.Close(ctx, id)
 	})
@@ -40,11 +40,11 @@ func (it *integEnv) createChannel(t *testing.T, id, tag string, userIDs ...strin
 }
 
 // channels lists every channel the options select, through All.
-func (it *integEnv) channels(t *testing.T, opts *chatadmin.ChannelListOptions) map[string]chatadmin.ChannelResult {
+func (it *env) channels(t *testing.T, opts *chatadmin.ChannelListOptions) map[string]chatadmin.ChannelResult {
 	t.Helper()
 	out := map[string]chatadmin.ChannelResult{}
 	for r, err := range it.Client.Channels.All(it.Ctx, opts) {
-		integMust(t, "Channels.All", err)
+		mustOK(t, "Channels.All", err)
 		if _, dup := out[r.Channel.ChannelID]; dup {
 			t.Errorf("Channels.All returned %q twice", r.Channel.ChannelID)
 		}
@@ -54,7 +54,7 @@ func (it *integEnv) channels(t *testing.T, opts *chatadmin.ChannelListOptions) m
 }
 
 // channel returns a channel as a tag query shows it, failing if absent.
-func (it *integEnv) channel(t *testing.T, id, tag string) chatadmin.ChannelResult {
+func (it *env) channel(t *testing.T, id, tag string) chatadmin.ChannelResult {
 	t.Helper()
 	r, ok := it.channels(t, &chatadmin.ChannelListOptions{Tags: []string{tag}})[id]
 	if !ok {
@@ -68,7 +68,7 @@ func (it *integEnv) channel(t *testing.T, id, tag string) chatadmin.ChannelResul
 
 // isMember reports whether a channel query filtered on userID's membership
 // lists the channel.
-func (it *integEnv) isMember(t *testing.T, channelID, tag, userID string) bool {
+func (it *env) isMember(t *testing.T, channelID, tag, userID string) bool {
 	t.Helper()
 	member := it.channels(t, &chatadmin.ChannelListOptions{Tags: []string{tag}, UserID: userID, Filter: chatadmin.ChannelFilterMember})
 	notMember := it.channels(t, &chatadmin.ChannelListOptions{Tags: []string{tag}, UserID: userID, Filter: chatadmin.ChannelFilterNotMember})
@@ -81,11 +81,11 @@ func (it *integEnv) isMember(t *testing.T, channelID, tag, userID string) bool {
 }
 
 // post creates a text message and returns it or the error.
-func (it *integEnv) post(channelID, text string) (*chatadmin.Message, error) {
+func (it *env) post(channelID, text string) (*chatadmin.Message, error) {
 	return it.Client.Messages.Create(it.Ctx, channelID, &chatadmin.MessageCreateRequest{Text: text})
 }
 
-func integChannelsCreateAndQuery(t *testing.T, it *integEnv) {
+func channelsCreateAndQuery(t *testing.T, it *env) {
 	tag, other := it.ID("tag-a"), it.ID("tag-b")
 	lobby := it.ID("lobby")
 	res, err := it.Client.Channels.Create(it.Ctx, &chatadmin.ChannelCreateRequest{
@@ -93,7 +93,7 @@ func integChannelsCreateAndQuery(t *testing.T, it *integEnv) {
 		Metadata: chatadmin.Metadata{"topic": "general", "limits": map[string]any{"max": "5"}},
 		UserIDs:  []string{it.ID("alice"), it.ID("bob")},
 	})
-	integMust(t, "Channels.Create", err)
+	mustOK(t, "Channels.Create", err)
 	it.cleanup(t, "close lobby", func(ctx context.Context) error { return it.Client.Channels.Close(ctx, lobby) })
 	ch, cu := res.Channel, res.ChannelUser
 	if ch == nil || cu == nil {
@@ -150,7 +150,7 @@ func integChannelsCreateAndQuery(t *testing.T, it *integEnv) {
 	var order []string
 	pages := 0
 	for page, err := range it.Client.Channels.Pages(it.Ctx, &chatadmin.ChannelListOptions{Tags: []string{tag, other}, Limit: 1}) {
-		integMust(t, "Channels.Pages", err)
+		mustOK(t, "Channels.Pages", err)
 		pages++
 		if len(page.Items) != 1 {
 			t.Fatalf("page %d has %d channels, want 1", pages, len(page.Items))
@@ -165,7 +165,7 @@ func integChannelsCreateAndQuery(t *testing.T, it *integEnv) {
 	}
 
 	renamed, err := it.Client.Channels.UpdateDisplayName(it.Ctx, lobby, "Main hall")
-	integMust(t, "UpdateDisplayName", err)
+	mustOK(t, "UpdateDisplayName", err)
 	if renamed.ChannelID != lobby || renamed.DisplayName != "Main hall" {
 		t.Errorf("UpdateDisplayName returned %+v", renamed)
 	}
@@ -185,7 +185,7 @@ func integChannelsCreateAndQuery(t *testing.T, it *integEnv) {
 	})
 }
 
-func integChannelsMembership(t *testing.T, it *integEnv) {
+func channelsMembership(t *testing.T, it *env) {
 	tag := it.ID("tag")
 	// An id with a slash, a space and query characters must stay one path
 	// segment through AddUsers/RemoveUsers.
@@ -193,7 +193,7 @@ func integChannelsMembership(t *testing.T, it *integEnv) {
 	alice, bob, carol := it.ID("alice"), it.ID("bob"), it.ID("carol")
 	it.createChannel(t, room, tag, alice)
 
-	integMust(t, "AddUsers", it.Client.Channels.AddUsers(it.Ctx, room, []string{bob, carol}))
+	mustOK(t, "AddUsers", it.Client.Channels.AddUsers(it.Ctx, room, []string{bob, carol}))
 	for _, u := range []string{alice, bob, carol} {
 		if !it.isMember(t, room, tag, u) {
 			t.Errorf("after AddUsers %q is not a member", u)
@@ -203,9 +203,9 @@ func integChannelsMembership(t *testing.T, it *integEnv) {
 		t.Errorf("memberCount = %d after AddUsers, want 4", n)
 	}
 	// Adding a member again changes nothing.
-	integMust(t, "AddUsers again", it.Client.Channels.AddUsers(it.Ctx, room, []string{bob}))
+	mustOK(t, "AddUsers again", it.Client.Channels.AddUsers(it.Ctx, room, []string{bob}))
 
-	integMust(t, "RemoveUsers", it.Client.Channels.RemoveUsers(it.Ctx, room, []string{bob}))
+	mustOK(t, "RemoveUsers", it.Client.Channels.RemoveUsers(it.Ctx, room, []string{bob}))
 	if it.isMember(t, room, tag, bob) {
 		t.Errorf("after RemoveUsers %q is still a member", bob)
 	}
@@ -234,14 +234,14 @@ func integChannelsMembership(t *testing.T, it *integEnv) {
 	})
 }
 
-func integChannelsBan(t *testing.T, it *integEnv) {
+func channelsBan(t *testing.T, it *env) {
 	tag := it.ID("tag")
 	room := it.ID("room")
 	alice, bob := it.ID("alice"), it.ID("bob")
 	res := it.createChannel(t, room, tag, alice, bob)
 	admin := res.ChannelUser.UserID
 
-	integMust(t, "BanUsers", it.Client.Channels.BanUsers(it.Ctx, room, []string{bob}))
+	mustOK(t, "BanUsers", it.Client.Channels.BanUsers(it.Ctx, room, []string{bob}))
 	if it.isMember(t, room, tag, bob) {
 		t.Errorf("banned %q is still a member", bob)
 	}
@@ -252,11 +252,11 @@ func integChannelsBan(t *testing.T, it *integEnv) {
 	err := it.Client.Channels.UnbanUsers(it.Ctx, room, []string{alice})
 	it.wantAPIError(t, "UnbanUsers of a user who is not banned", err, chatadmin.CodeNotBanned, chatadmin.ErrBadRequest)
 
-	integMust(t, "UnbanUsers", it.Client.Channels.UnbanUsers(it.Ctx, room, []string{bob}))
+	mustOK(t, "UnbanUsers", it.Client.Channels.UnbanUsers(it.Ctx, room, []string{bob}))
 	if it.isMember(t, room, tag, bob) {
 		t.Errorf("unbanned %q became a member again; unban should leave the user out", bob)
 	}
-	integMust(t, "AddUsers after unban", it.Client.Channels.AddUsers(it.Ctx, room, []string{bob}))
+	mustOK(t, "AddUsers after unban", it.Client.Channels.AddUsers(it.Ctx, room, []string{bob}))
 	if !it.isMember(t, room, tag, bob) {
 		t.Errorf("%q is not a member after unban + AddUsers", bob)
 	}
@@ -275,11 +275,11 @@ func integChannelsBan(t *testing.T, it *integEnv) {
 	// query's channelUser (the admin's membership) shows the admin's own
 	// ban, which stops the admin from posting.
 	it.emulatorOnly(t, "adding banned users and banning the admin follow emulator guesses")
-	integMust(t, "BanUsers again", it.Client.Channels.BanUsers(it.Ctx, room, []string{bob}))
+	mustOK(t, "BanUsers again", it.Client.Channels.BanUsers(it.Ctx, room, []string{bob}))
 	err = it.Client.Channels.AddUsers(it.Ctx, room, []string{bob})
 	it.wantAPIError(t, "AddUsers of a banned user", err, chatadmin.CodeUserBanned, chatadmin.ErrBanned)
 
-	integMust(t, "BanUsers admin", it.Client.Channels.BanUsers(it.Ctx, room, []string{admin}))
+	mustOK(t, "BanUsers admin", it.Client.Channels.BanUsers(it.Ctx, room, []string{admin}))
 	cu := it.channel(t, room, tag).ChannelUser
 	if cu.UserID != admin || cu.Membership != chatadmin.MembershipBanned || !cu.IsBanned {
 		t.Errorf("after banning the admin the query shows channelUser %+v, want membership banned, isBanned", cu)
@@ -287,26 +287,26 @@ func integChannelsBan(t *testing.T, it *integEnv) {
 	_, err = it.post(room, "hello?")
 	it.wantAPIError(t, "message by a banned admin", err, chatadmin.CodeUserBanned, chatadmin.ErrBanned)
 
-	integMust(t, "UnbanUsers admin", it.Client.Channels.UnbanUsers(it.Ctx, room, []string{admin}))
+	mustOK(t, "UnbanUsers admin", it.Client.Channels.UnbanUsers(it.Ctx, room, []string{admin}))
 	cu = it.channel(t, room, tag).ChannelUser
 	if cu.Membership != chatadmin.MembershipNone || cu.IsBanned {
 		t.Errorf("after unbanning the admin channelUser = %+v, want membership none", cu)
 	}
-	integMust(t, "AddUsers admin", it.Client.Channels.AddUsers(it.Ctx, room, []string{admin}))
+	mustOK(t, "AddUsers admin", it.Client.Channels.AddUsers(it.Ctx, room, []string{admin}))
 	if cu := it.channel(t, room, tag).ChannelUser; cu.Membership != chatadmin.MembershipMember {
 		t.Errorf("after re-adding the admin membership = %q", cu.Membership)
 	}
 	_, err = it.post(room, "back again")
-	integMust(t, "message after unban", err)
+	mustOK(t, "message after unban", err)
 }
 
-// integNearly reports whether got is within a few seconds of want.
-func integNearly(got, want time.Time) bool {
+// nearly reports whether got is within a few seconds of want.
+func nearly(got, want time.Time) bool {
 	d := got.Sub(want)
 	return d > -5*time.Second && d < 5*time.Second
 }
 
-func integChannelsMuteChannel(t *testing.T, it *integEnv) {
+func channelsMuteChannel(t *testing.T, it *env) {
 	tag := it.ID("tag")
 	room := it.ID("room")
 	it.createChannel(t, room, tag)
@@ -314,25 +314,25 @@ func integChannelsMuteChannel(t *testing.T, it *integEnv) {
 		t.Fatal("a new channel is muted")
 	}
 
-	integMust(t, "Mute", it.Client.Channels.Mute(it.Ctx, room, 10*time.Minute))
+	mustOK(t, "Mute", it.Client.Channels.Mute(it.Ctx, room, 10*time.Minute))
 	ch := it.channel(t, room, tag).Channel
 	if !ch.IsMuted {
 		t.Error("after Mute the channel is not muted")
 	}
-	if want := it.now().Add(10 * time.Minute); !integNearly(ch.MuteTimeout.Time, want) {
+	if want := it.now().Add(10 * time.Minute); !nearly(ch.MuteTimeout.Time, want) {
 		t.Errorf("muteTimeout = %v, want about %v", ch.MuteTimeout.Time, want)
 	}
 	_, err := it.post(room, "anyone here?")
 	it.wantAPIError(t, "message in a muted channel", err, chatadmin.CodeChannelMuted, chatadmin.ErrMuted)
 
-	integMust(t, "Unmute", it.Client.Channels.Unmute(it.Ctx, room))
+	mustOK(t, "Unmute", it.Client.Channels.Unmute(it.Ctx, room))
 	if it.channel(t, room, tag).Channel.IsMuted {
 		t.Error("after Unmute the channel is still muted")
 	}
 	_, err = it.post(room, "now it works")
-	integMust(t, "message after Unmute", err)
+	mustOK(t, "message after Unmute", err)
 
-	integMust(t, "Mute forever", it.Client.Channels.Mute(it.Ctx, room, chatadmin.MuteForever))
+	mustOK(t, "Mute forever", it.Client.Channels.Mute(it.Ctx, room, chatadmin.MuteForever))
 	ch = it.channel(t, room, tag).Channel
 	if !ch.IsMuted {
 		t.Error("after Mute(MuteForever) the channel is not muted")
@@ -340,7 +340,7 @@ func integChannelsMuteChannel(t *testing.T, it *integEnv) {
 	if !it.live() && ch.MuteTimeout.Year() != 9999 {
 		t.Errorf("forever muteTimeout = %v, want year 9999", ch.MuteTimeout.Time)
 	}
-	integMust(t, "Unmute after forever", it.Client.Channels.Unmute(it.Ctx, room))
+	mustOK(t, "Unmute after forever", it.Client.Channels.Unmute(it.Ctx, room))
 	if it.channel(t, room, tag).Channel.IsMuted {
 		t.Error("Unmute did not lift a MuteForever mute")
 	}
@@ -364,7 +364,7 @@ func integChannelsMuteChannel(t *testing.T, it *integEnv) {
 	it.wantInvalid(t, "Mute for 0", "mutePeriod", func() error { return it.Client.Channels.Mute(it.Ctx, room, 0) })
 }
 
-func integChannelsMuteUsers(t *testing.T, it *integEnv) {
+func channelsMuteUsers(t *testing.T, it *env) {
 	tag := it.ID("tag")
 	room := it.ID("room")
 	alice := it.ID("alice")
@@ -372,17 +372,17 @@ func integChannelsMuteUsers(t *testing.T, it *integEnv) {
 	admin := res.ChannelUser.UserID
 
 	// Muting a non-member is allowed; it does not change the admin.
-	integMust(t, "MuteUsers alice", it.Client.Channels.MuteUsers(it.Ctx, room, []string{alice, it.ID("stranger")}, time.Hour))
+	mustOK(t, "MuteUsers alice", it.Client.Channels.MuteUsers(it.Ctx, room, []string{alice, it.ID("stranger")}, time.Hour))
 	if it.channel(t, room, tag).ChannelUser.IsMuted {
 		t.Error("muting alice muted the admin")
 	}
 
-	integMust(t, "MuteUsers admin", it.Client.Channels.MuteUsers(it.Ctx, room, []string{admin}, 5*time.Minute))
+	mustOK(t, "MuteUsers admin", it.Client.Channels.MuteUsers(it.Ctx, room, []string{admin}, 5*time.Minute))
 	cu := it.channel(t, room, tag).ChannelUser
 	if !cu.IsMuted {
 		t.Error("after MuteUsers the admin's channelUser is not muted")
 	}
-	if want := it.now().Add(5 * time.Minute); !integNearly(cu.MuteTimeout.Time, want) {
+	if want := it.now().Add(5 * time.Minute); !nearly(cu.MuteTimeout.Time, want) {
 		t.Errorf("channelUser muteTimeout = %v, want about %v", cu.MuteTimeout.Time, want)
 	}
 	if it.channel(t, room, tag).Channel.IsMuted {
@@ -391,12 +391,12 @@ func integChannelsMuteUsers(t *testing.T, it *integEnv) {
 	_, err := it.post(room, "can I talk?")
 	it.wantAPIError(t, "message by a muted admin", err, chatadmin.CodeUserMuted, chatadmin.ErrMuted)
 
-	integMust(t, "UnmuteUsers", it.Client.Channels.UnmuteUsers(it.Ctx, room, []string{admin}))
+	mustOK(t, "UnmuteUsers", it.Client.Channels.UnmuteUsers(it.Ctx, room, []string{admin}))
 	if it.channel(t, room, tag).ChannelUser.IsMuted {
 		t.Error("after UnmuteUsers the admin is still muted")
 	}
 	_, err = it.post(room, "yes")
-	integMust(t, "message after UnmuteUsers", err)
+	mustOK(t, "message after UnmuteUsers", err)
 
 	err = it.Client.Channels.MuteUsers(it.Ctx, it.ID("no-such-channel"), []string{alice}, time.Minute)
 	it.wantAPIError(t, "MuteUsers in an unknown channel", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
@@ -408,12 +408,12 @@ func integChannelsMuteUsers(t *testing.T, it *integEnv) {
 	})
 }
 
-func integChannelsMuteExpiry(t *testing.T, it *integEnv) {
+func channelsMuteExpiry(t *testing.T, it *env) {
 	tag := it.ID("tag")
 	room := it.ID("room")
 	admin := it.createChannel(t, room, tag).ChannelUser.UserID
 
-	integMust(t, "Mute", it.Client.Channels.Mute(it.Ctx, room, time.Minute))
+	mustOK(t, "Mute", it.Client.Channels.Mute(it.Ctx, room, time.Minute))
 	it.advance(t, 50*time.Second)
 	if !it.channel(t, room, tag).Channel.IsMuted {
 		t.Fatal("the channel mute ended before its period")
@@ -425,10 +425,10 @@ func integChannelsMuteExpiry(t *testing.T, it *integEnv) {
 		t.Error("the channel is still muted after its period")
 	}
 	_, err = it.post(room, "the mute expired")
-	integMust(t, "message after the channel mute expired", err)
+	mustOK(t, "message after the channel mute expired", err)
 
 	// A sub-millisecond period rounds up to 1 ms instead of unmuting.
-	integMust(t, "MuteUsers", it.Client.Channels.MuteUsers(it.Ctx, room, []string{admin}, 30*time.Second+time.Microsecond))
+	mustOK(t, "MuteUsers", it.Client.Channels.MuteUsers(it.Ctx, room, []string{admin}, 30*time.Second+time.Microsecond))
 	if !it.channel(t, room, tag).ChannelUser.IsMuted {
 		t.Fatal("MuteUsers did not mute")
 	}
@@ -441,22 +441,22 @@ func integChannelsMuteExpiry(t *testing.T, it *integEnv) {
 		t.Error("the user is still muted after the period")
 	}
 	_, err = it.post(room, "the user mute expired")
-	integMust(t, "message after the user mute expired", err)
+	mustOK(t, "message after the user mute expired", err)
 }
 
-func integChannelsClose(t *testing.T, it *integEnv) {
+func channelsClose(t *testing.T, it *env) {
 	tag := it.ID("tag")
 	room, keep := it.ID("room"), it.ID("keep")
 	it.createChannel(t, room, tag, it.ID("alice"))
 	it.createChannel(t, keep, tag)
 	m1, err := it.post(room, "first")
-	integMust(t, "post", err)
+	mustOK(t, "post", err)
 	m2, err := it.post(room, "second")
-	integMust(t, "post", err)
+	mustOK(t, "post", err)
 	kept, err := it.post(keep, "unaffected")
-	integMust(t, "post", err)
+	mustOK(t, "post", err)
 
-	integMust(t, "Close", it.Client.Channels.Close(it.Ctx, room))
+	mustOK(t, "Close", it.Client.Channels.Close(it.Ctx, room))
 
 	for _, m := range []*chatadmin.Message{m1, m2} {
 		_, err := it.Client.Messages.Get(it.Ctx, m.MessageID)

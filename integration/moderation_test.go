@@ -1,4 +1,4 @@
-package chatadmin_test
+package integration_test
 
 import (
 	"context"
@@ -9,20 +9,20 @@ import (
 	chatadmin "github.com/chatadmin/chatadmin-go"
 )
 
-var integBlacklistScenarios = []integScenario{
-	{name: "Blacklist/Lifecycle", run: integBlacklistLifecycle},
+var blacklistScenarios = []scenarioFunc{
+	{name: "Blacklist/Lifecycle", run: blacklistLifecycle},
 }
 
-var integWhitelistScenarios = []integScenario{
-	{name: "Whitelist/Lifecycle", run: integWhitelistLifecycle},
+var whitelistScenarios = []scenarioFunc{
+	{name: "Whitelist/Lifecycle", run: whitelistLifecycle},
 }
 
-func TestIntegrationBlacklist(t *testing.T) { integRunGroup(t, integBlacklistScenarios) }
+func TestIntegrationBlacklist(t *testing.T) { runGroup(t, blacklistScenarios) }
 
-func TestIntegrationWhitelist(t *testing.T) { integRunGroup(t, integWhitelistScenarios) }
+func TestIntegrationWhitelist(t *testing.T) { runGroup(t, whitelistScenarios) }
 
-// integRuleByRegex finds a rule by its pattern in a list.
-func integRuleByRegex(rules []chatadmin.Rule, regex string) (chatadmin.Rule, bool) {
+// ruleByRegex finds a rule by its pattern in a list.
+func ruleByRegex(rules []chatadmin.Rule, regex string) (chatadmin.Rule, bool) {
 	i := slices.IndexFunc(rules, func(r chatadmin.Rule) bool { return r.Regex == regex })
 	if i < 0 {
 		return chatadmin.Rule{}, false
@@ -31,7 +31,7 @@ func integRuleByRegex(rules []chatadmin.Rule, regex string) (chatadmin.Rule, boo
 }
 
 // wantPosted posts text and expects it accepted.
-func (it *integEnv) wantPosted(t *testing.T, channelID, text string) {
+func (it *env) wantPosted(t *testing.T, channelID, text string) {
 	t.Helper()
 	if _, err := it.post(channelID, text); err != nil {
 		t.Errorf("message %q was refused: %v", text, err)
@@ -39,25 +39,25 @@ func (it *integEnv) wantPosted(t *testing.T, channelID, text string) {
 }
 
 // wantRejected posts text and expects the content error code.
-func (it *integEnv) wantRejected(t *testing.T, channelID, text string, code int) {
+func (it *env) wantRejected(t *testing.T, channelID, text string, code int) {
 	t.Helper()
 	_, err := it.post(channelID, text)
 	it.wantAPIError(t, "message "+text, err, code, chatadmin.ErrContentRejected)
 }
 
-func integBlacklistLifecycle(t *testing.T, it *integEnv) {
+func blacklistLifecycle(t *testing.T, it *env) {
 	room := it.ID("room")
 	it.createChannel(t, room, it.ID("tag"))
 	// Unique words, so that a live tenant's own rules do not interfere.
 	exact, loose := "zorp"+it.suffix, "blarg"+it.suffix
 	it.wantPosted(t, room, "zorp"+it.suffix+" and blarg"+it.suffix+" before any rule")
 
-	integMust(t, "Blacklist.Add exact", it.Client.Blacklist.Add(it.Ctx, []string{exact}, chatadmin.MatchExactWord))
-	integMust(t, "Blacklist.Add loose", it.Client.Blacklist.Add(it.Ctx, []string{loose}, chatadmin.MatchAnywhere))
+	mustOK(t, "Blacklist.Add exact", it.Client.Blacklist.Add(it.Ctx, []string{exact}, chatadmin.MatchExactWord))
+	mustOK(t, "Blacklist.Add loose", it.Client.Blacklist.Add(it.Ctx, []string{loose}, chatadmin.MatchAnywhere))
 	rules, err := it.Client.Blacklist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{exact, loose}})
-	integMust(t, "Blacklist.List", err)
-	exactRule, ok1 := integRuleByRegex(rules, exact)
-	looseRule, ok2 := integRuleByRegex(rules, loose)
+	mustOK(t, "Blacklist.List", err)
+	exactRule, ok1 := ruleByRegex(rules, exact)
+	looseRule, ok2 := ruleByRegex(rules, loose)
 	if !ok1 || !ok2 || len(rules) != 2 {
 		t.Fatalf("Blacklist.List(regexs) = %+v, want the two new rules", rules)
 	}
@@ -82,7 +82,7 @@ func integBlacklistLifecycle(t *testing.T, it *integEnv) {
 	// Update the exact rule's word, then make it match inside words.
 	newWord := "quux" + it.suffix
 	updated, err := it.Client.Blacklist.Update(it.Ctx, exactRule.RuleID, &chatadmin.BlacklistUpdateRequest{Regex: newWord})
-	integMust(t, "Blacklist.Update regex", err)
+	mustOK(t, "Blacklist.Update regex", err)
 	if updated.RuleID != exactRule.RuleID || updated.Regex != newWord || !updated.IsMatchExactWord {
 		t.Errorf("Update returned %+v", updated)
 	}
@@ -91,18 +91,18 @@ func integBlacklistLifecycle(t *testing.T, it *integEnv) {
 	it.wantPosted(t, room, "un"+newWord+"able")
 	no := false
 	updated, err = it.Client.Blacklist.Update(it.Ctx, exactRule.RuleID, &chatadmin.BlacklistUpdateRequest{Regex: newWord, IsMatchExactWord: &no})
-	integMust(t, "Blacklist.Update exact-word", err)
+	mustOK(t, "Blacklist.Update exact-word", err)
 	if updated.IsMatchExactWord || updated.Regex != newWord {
 		t.Errorf("Update(isMatchExactWord=false) returned %+v", updated)
 	}
 	it.wantRejected(t, room, "un"+newWord+"able", chatadmin.CodeBlacklistedWord)
 	rules, err = it.Client.Blacklist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{newWord}})
-	integMust(t, "Blacklist.List after update", err)
+	mustOK(t, "Blacklist.List after update", err)
 	if len(rules) != 1 || rules[0].RuleID != exactRule.RuleID || rules[0].IsMatchExactWord {
 		t.Errorf("after Update the list shows %+v", rules)
 	}
 
-	integMust(t, "Blacklist.Delete", it.Client.Blacklist.Delete(it.Ctx, []string{exactRule.RuleID, looseRule.RuleID}))
+	mustOK(t, "Blacklist.Delete", it.Client.Blacklist.Delete(it.Ctx, []string{exactRule.RuleID, looseRule.RuleID}))
 	it.wantPosted(t, room, "un"+newWord+"able and "+loose+" are fine again")
 	if rules, err := it.Client.Blacklist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{newWord, loose}}); err != nil || len(rules) != 0 {
 		t.Errorf("after Delete the list shows %+v, %v", rules, err)
@@ -120,22 +120,22 @@ func integBlacklistLifecycle(t *testing.T, it *integEnv) {
 	})
 
 	it.emulatorOnly(t, "updating to an invalid regex follows the emulator's rule matching")
-	integMust(t, "Blacklist.Add", it.Client.Blacklist.Add(it.Ctx, []string{"fine"}, chatadmin.MatchExactWord))
+	mustOK(t, "Blacklist.Add", it.Client.Blacklist.Add(it.Ctx, []string{"fine"}, chatadmin.MatchExactWord))
 	rules, err = it.Client.Blacklist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{"fine"}})
-	integMust(t, "Blacklist.List", err)
+	mustOK(t, "Blacklist.List", err)
 	_, err = it.Client.Blacklist.Update(it.Ctx, rules[0].RuleID, &chatadmin.BlacklistUpdateRequest{Regex: "[broken"})
 	it.wantAPIError(t, "Update to an invalid regex", err, chatadmin.CodeInvalidRegex, chatadmin.ErrBadRequest)
 }
 
-func integWhitelistLifecycle(t *testing.T, it *integEnv) {
+func whitelistLifecycle(t *testing.T, it *env) {
 	room := it.ID("room")
 	it.createChannel(t, room, it.ID("tag"))
 	it.wantPosted(t, room, "before any rule https://evil.test/x is fine")
 
 	allowed := `example\.com`
-	integMust(t, "Whitelist.Add", it.Client.Whitelist.Add(it.Ctx, []string{allowed}))
+	mustOK(t, "Whitelist.Add", it.Client.Whitelist.Add(it.Ctx, []string{allowed}))
 	rules, err := it.Client.Whitelist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{allowed}})
-	integMust(t, "Whitelist.List", err)
+	mustOK(t, "Whitelist.List", err)
 	if len(rules) != 1 || rules[0].Regex != allowed || !rules[0].IsEnabled {
 		t.Fatalf("Whitelist.List = %+v", rules)
 	}
@@ -149,7 +149,7 @@ func integWhitelistLifecycle(t *testing.T, it *integEnv) {
 	it.wantPosted(t, room, "no links at all")
 
 	updated, err := it.Client.Whitelist.Update(it.Ctx, rule.RuleID, `example\.org`)
-	integMust(t, "Whitelist.Update", err)
+	mustOK(t, "Whitelist.Update", err)
 	if updated.RuleID != rule.RuleID || updated.Regex != `example\.org` {
 		t.Errorf("Update returned %+v", updated)
 	}
@@ -162,7 +162,7 @@ func integWhitelistLifecycle(t *testing.T, it *integEnv) {
 		t.Errorf("List of all rules = %+v, %v", all, err)
 	}
 
-	integMust(t, "Whitelist.Delete", it.Client.Whitelist.Delete(it.Ctx, []string{rule.RuleID}))
+	mustOK(t, "Whitelist.Delete", it.Client.Whitelist.Delete(it.Ctx, []string{rule.RuleID}))
 	it.wantPosted(t, room, "after Delete https://evil.test/x is fine again")
 	if rules, err := it.Client.Whitelist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{`example\.org`}}); err != nil || len(rules) != 0 {
 		t.Errorf("after Delete the list shows %+v, %v", rules, err)

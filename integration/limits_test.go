@@ -1,4 +1,4 @@
-package chatadmin_test
+package integration_test
 
 import (
 	"encoding/json"
@@ -16,15 +16,15 @@ import (
 // server or refused by the SDK, never let through by the SDK and then
 // refused by the server. Each case is over the server's limit as the server
 // counts, so the SDK must refuse it before sending.
-var integLimitScenarios = []integScenario{
-	{name: "Limits/ClientChecksMatchServer", run: integLimitsClientChecksMatchServer},
+var limitScenarios = []scenarioFunc{
+	{name: "Limits/ClientChecksMatchServer", run: limitsClientChecksMatchServer},
 }
 
-func TestIntegrationLimits(t *testing.T) { integRunGroup(t, integLimitScenarios) }
+func TestIntegrationLimits(t *testing.T) { runGroup(t, limitScenarios) }
 
-// integWantClientRefused passes when the SDK refused the input itself, and
+// wantClientRefused passes when the SDK refused the input itself, and
 // fails (naming the mismatch) when it let through what the server refused.
-func integWantClientRefused(t *testing.T, err error, field, mismatch string) {
+func wantClientRefused(t *testing.T, err error, field, mismatch string) {
 	t.Helper()
 	var ve *chatadmin.ValidationError
 	if errors.As(err, &ve) {
@@ -36,7 +36,7 @@ func integWantClientRefused(t *testing.T, err error, field, mismatch string) {
 	t.Fatalf("%s: got %v, want a client-side ValidationError", mismatch, err)
 }
 
-func integLimitsClientChecksMatchServer(t *testing.T, it *integEnv) {
+func limitsClientChecksMatchServer(t *testing.T, it *env) {
 	room := it.ID("room")
 	it.createChannel(t, room, it.ID("tag"))
 
@@ -46,7 +46,7 @@ func integLimitsClientChecksMatchServer(t *testing.T, it *integEnv) {
 		// 20,002 units, over MaxTextLength.
 		emoji := strings.Repeat("😀", chatadmin.MaxTextLength/2+1)
 		_, err := it.post(room, emoji)
-		integWantClientRefused(t, err, "data.text", "the SDK's MaxTextLength check must count UTF-16 code units, as the server does; "+
+		wantClientRefused(t, err, "data.text", "the SDK's MaxTextLength check must count UTF-16 code units, as the server does; "+
 			"the server UTF-16 code units; a text of 10,001 astral emoji passes the client check and the server refuses it")
 	})
 
@@ -57,7 +57,7 @@ func integLimitsClientChecksMatchServer(t *testing.T, it *integEnv) {
 		size, _ := json.Marshal(meta)
 		meta["pad"] = strings.Repeat("x", chatadmin.MaxMetadataBytes-len(size))
 		_, err := it.Client.Users.Update(it.Ctx, it.ID("meta-user"), &chatadmin.UserUpdateRequest{Metadata: meta})
-		integWantClientRefused(t, err, "metadata", "the SDK must measure user metadata as the form delivers it; "+
+		wantClientRefused(t, err, "metadata", "the SDK must measure user metadata as the form delivers it; "+
 			"the server as the form delivers it, with every scalar a string; metadata of exactly MaxMetadataBytes by the "+
 			"SDK's count, with a number and a bool, passes the client check and the server refuses it")
 	})

@@ -1,4 +1,4 @@
-package chatadmin_test
+package integration_test
 
 import (
 	"fmt"
@@ -11,28 +11,28 @@ import (
 	"github.com/chatadmin/chatadmin-go/chatadmintest"
 )
 
-var integMessageScenarios = []integScenario{
-	{name: "Messages/CreateGetDelete", run: integMessagesCreateGetDelete},
-	{name: "Messages/TextLimits", run: integMessagesTextLimits},
-	{name: "Messages/AllTokenPaging", opts: []chatadmintest.Option{chatadmintest.WithMessagePageSize(7)}, run: integMessagesAllTokenPaging},
+var messageScenarios = []scenarioFunc{
+	{name: "Messages/CreateGetDelete", run: messagesCreateGetDelete},
+	{name: "Messages/TextLimits", run: messagesTextLimits},
+	{name: "Messages/AllTokenPaging", opts: []chatadmintest.Option{chatadmintest.WithMessagePageSize(7)}, run: messagesAllTokenPaging},
 	{name: "Messages/AllSegmentWindows", emulatorOnly: true, opts: []chatadmintest.Option{chatadmintest.WithoutMessageTokens()},
-		run: integMessagesAllSegmentWindows},
-	{name: "Messages/Images", run: integMessagesImages},
-	{name: "Messages/Files", run: integMessagesFiles},
-	{name: "Messages/CDNDownloads", emulatorOnly: true, opts: []chatadmintest.Option{chatadmintest.WithCDN()}, run: integMessagesCDN},
+		run: messagesAllSegmentWindows},
+	{name: "Messages/Images", run: messagesImages},
+	{name: "Messages/Files", run: messagesFiles},
+	{name: "Messages/CDNDownloads", emulatorOnly: true, opts: []chatadmintest.Option{chatadmintest.WithCDN()}, run: messagesCDN},
 }
 
-func TestIntegrationMessages(t *testing.T) { integRunGroup(t, integMessageScenarios) }
+func TestIntegrationMessages(t *testing.T) { runGroup(t, messageScenarios) }
 
 // messageIDs lists a channel's messages (everything the options select)
 // through All and returns their ids in the order All yields them, failing
 // on a message seen twice.
-func (it *integEnv) messageIDs(t *testing.T, channelID string, opts *chatadmin.MessageListOptions) []string {
+func (it *env) messageIDs(t *testing.T, channelID string, opts *chatadmin.MessageListOptions) []string {
 	t.Helper()
 	var ids []string
 	seen := map[string]bool{}
 	for m, err := range it.Client.Messages.All(it.Ctx, channelID, opts) {
-		integMust(t, "Messages.All", err)
+		mustOK(t, "Messages.All", err)
 		if seen[m.MessageID] {
 			t.Fatalf("Messages.All yielded %s twice", m.MessageID)
 		}
@@ -43,18 +43,18 @@ func (it *integEnv) messageIDs(t *testing.T, channelID string, opts *chatadmin.M
 }
 
 // postMany posts n text messages "<prefix>-01"… and returns them in order.
-func (it *integEnv) postMany(t *testing.T, channelID, prefix string, n int) []*chatadmin.Message {
+func (it *env) postMany(t *testing.T, channelID, prefix string, n int) []*chatadmin.Message {
 	t.Helper()
 	out := make([]*chatadmin.Message, n)
 	for i := range out {
 		m, err := it.post(channelID, fmt.Sprintf("%s-%02d", prefix, i+1))
-		integMust(t, "post", err)
+		mustOK(t, "post", err)
 		out[i] = m
 	}
 	return out
 }
 
-func integIDs(msgs []*chatadmin.Message) []string {
+func uniqueIDs(msgs []*chatadmin.Message) []string {
 	out := make([]string, len(msgs))
 	for i, m := range msgs {
 		out[i] = m.MessageID
@@ -62,12 +62,12 @@ func integIDs(msgs []*chatadmin.Message) []string {
 	return out
 }
 
-func integMessagesCreateGetDelete(t *testing.T, it *integEnv) {
+func messagesCreateGetDelete(t *testing.T, it *env) {
 	room := it.ID("room")
 	admin := it.createChannel(t, room, it.ID("tag")).ChannelUser.UserID
 
 	first, err := it.Client.Messages.Create(it.Ctx, room, &chatadmin.MessageCreateRequest{Text: "hello world", Tags: []string{"greeting"}})
-	integMust(t, "Create text", err)
+	mustOK(t, "Create text", err)
 	if first.Type != chatadmin.MessageTypeText || first.Text() != "hello world" || first.ChannelID != room ||
 		first.UserID != admin || !slices.Equal(first.Tags, []string{"greeting"}) || first.MessageID == "" {
 		t.Errorf("Create text returned %+v (text %q)", first, first.Text())
@@ -80,9 +80,9 @@ func integMessagesCreateGetDelete(t *testing.T, it *integEnv) {
 	}
 	want := poll{"poll", "Lunch?", []string{"pizza", "salad"}}
 	custom, err := it.Client.Messages.Create(it.Ctx, room, &chatadmin.MessageCreateRequest{Type: chatadmin.MessageTypeCustom, Data: want})
-	integMust(t, "Create custom", err)
+	mustOK(t, "Create custom", err)
 	var got poll
-	integMust(t, "DecodeData", custom.DecodeData(&got))
+	mustOK(t, "DecodeData", custom.DecodeData(&got))
 	if custom.Type != chatadmin.MessageTypeCustom || !reflect.DeepEqual(got, want) {
 		t.Errorf("Create custom returned type %q data %+v", custom.Type, got)
 	}
@@ -91,13 +91,13 @@ func integMessagesCreateGetDelete(t *testing.T, it *integEnv) {
 	}
 
 	comment, err := it.Client.Messages.Create(it.Ctx, room, &chatadmin.MessageCreateRequest{Text: "a reply", ParentID: first.MessageID})
-	integMust(t, "Create comment", err)
+	mustOK(t, "Create comment", err)
 	if comment.ParentID != first.MessageID {
 		t.Errorf("comment parentId = %q, want %q", comment.ParentID, first.MessageID)
 	}
 
 	res, err := it.Client.Messages.Get(it.Ctx, first.MessageID)
-	integMust(t, "Get", err)
+	mustOK(t, "Get", err)
 	if res.Message.MessageID != first.MessageID || res.Message.Text() != "hello world" || res.Message.ChildrenNumber != 1 {
 		t.Errorf("Get returned message %+v, want the first one with 1 comment", res.Message)
 	}
@@ -108,13 +108,13 @@ func integMessagesCreateGetDelete(t *testing.T, it *integEnv) {
 	check := func(what string, opts *chatadmin.MessageListOptions, want ...*chatadmin.Message) {
 		t.Helper()
 		page, err := it.Client.Messages.List(it.Ctx, room, opts)
-		integMust(t, "Messages.List "+what, err)
+		mustOK(t, "Messages.List "+what, err)
 		var got []string
 		for _, m := range page.Items {
 			got = append(got, m.MessageID)
 		}
-		if !slices.Equal(got, integIDs(want)) {
-			t.Errorf("List %s = %q, want %q", what, got, integIDs(want))
+		if !slices.Equal(got, uniqueIDs(want)) {
+			t.Errorf("List %s = %q, want %q", what, got, uniqueIDs(want))
 		}
 		if len(page.Items) > 0 && page.User(admin) == nil {
 			t.Errorf("List %s: the page's users lack the sender %q", what, admin)
@@ -126,7 +126,7 @@ func integMessagesCreateGetDelete(t *testing.T, it *integEnv) {
 	check("comments of first", &chatadmin.MessageListOptions{ParentID: first.MessageID}, comment)
 	check("top level only", &chatadmin.MessageListOptions{FilterByParentID: true}, first, custom)
 
-	integMust(t, "Delete", it.Client.Messages.Delete(it.Ctx, custom.MessageID))
+	mustOK(t, "Delete", it.Client.Messages.Delete(it.Ctx, custom.MessageID))
 	_, err = it.Client.Messages.Get(it.Ctx, custom.MessageID)
 	it.wantAPIError(t, "Get of a deleted message", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 	check("after Delete", nil, first, comment)
@@ -157,14 +157,14 @@ func integMessagesCreateGetDelete(t *testing.T, it *integEnv) {
 	})
 }
 
-func integMessagesTextLimits(t *testing.T, it *integEnv) {
+func messagesTextLimits(t *testing.T, it *env) {
 	room := it.ID("room")
 	it.createChannel(t, room, it.ID("tag"))
 
 	// The limit itself is accepted by the server…
 	longest := strings.Repeat("a", chatadmin.MaxTextLength)
 	m, err := it.post(room, longest)
-	integMust(t, "text of exactly MaxTextLength characters", err)
+	mustOK(t, "text of exactly MaxTextLength characters", err)
 	if m.Text() != longest {
 		t.Errorf("the longest text came back with %d characters", len(m.Text()))
 	}
@@ -175,7 +175,7 @@ func integMessagesTextLimits(t *testing.T, it *integEnv) {
 	})
 	// Characters, not bytes: MaxTextLength two-byte letters fit.
 	_, err = it.post(room, strings.Repeat("é", chatadmin.MaxTextLength))
-	integMust(t, "text of MaxTextLength two-byte letters", err)
+	mustOK(t, "text of MaxTextLength two-byte letters", err)
 	it.wantInvalid(t, "custom data over the limit", "data", func() error {
 		_, err := it.Client.Messages.Create(it.Ctx, room, &chatadmin.MessageCreateRequest{Type: chatadmin.MessageTypeCustom,
 			Data: map[string]string{"blob": strings.Repeat("x", chatadmin.MaxCustomData)}})
@@ -190,15 +190,15 @@ func integMessagesTextLimits(t *testing.T, it *integEnv) {
 	blob := strings.Repeat("x", chatadmin.MaxCustomData-len(`{"blob":""}`))
 	_, err = it.Client.Messages.Create(it.Ctx, room, &chatadmin.MessageCreateRequest{Type: chatadmin.MessageTypeCustom,
 		Data: map[string]string{"blob": blob}})
-	integMust(t, "custom data of exactly MaxCustomData bytes", err)
+	mustOK(t, "custom data of exactly MaxCustomData bytes", err)
 }
 
-func integMessagesAllTokenPaging(t *testing.T, it *integEnv) {
+func messagesAllTokenPaging(t *testing.T, it *env) {
 	room := it.ID("room")
 	it.createChannel(t, room, it.ID("tag"))
 	msgs := it.postMany(t, room, "token", 23)
-	integMust(t, "Delete", it.Client.Messages.Delete(it.Ctx, msgs[9].MessageID))
-	want := integIDs(slices.Delete(slices.Clone(msgs), 9, 10))
+	mustOK(t, "Delete", it.Client.Messages.Delete(it.Ctx, msgs[9].MessageID))
+	want := uniqueIDs(slices.Delete(slices.Clone(msgs), 9, 10))
 
 	if got := it.messageIDs(t, room, nil); !slices.Equal(got, want) {
 		t.Fatalf("All visited %d messages %q,\nwant %d %q", len(got), got, len(want), want)
@@ -207,7 +207,7 @@ func integMessagesAllTokenPaging(t *testing.T, it *integEnv) {
 	// Resuming from a saved Next token visits the rest.
 	var firstPage *chatadmin.MessagePage
 	for page, err := range it.Client.Messages.Pages(it.Ctx, room, nil) {
-		integMust(t, "Messages.Pages", err)
+		mustOK(t, "Messages.Pages", err)
 		firstPage = page
 		break
 	}
@@ -247,13 +247,13 @@ func integMessagesAllTokenPaging(t *testing.T, it *integEnv) {
 	}
 }
 
-func integMessagesAllSegmentWindows(t *testing.T, it *integEnv) {
+func messagesAllSegmentWindows(t *testing.T, it *env) {
 	room := it.ID("room")
 	it.createChannel(t, room, it.ID("tag"))
 	msgs := it.postMany(t, room, "window", 45)
-	integMust(t, "Delete", it.Client.Messages.Delete(it.Ctx, msgs[19].MessageID))
+	mustOK(t, "Delete", it.Client.Messages.Delete(it.Ctx, msgs[19].MessageID))
 	live := slices.Delete(slices.Clone(msgs), 19, 20)
-	want := integIDs(live)
+	want := uniqueIDs(live)
 
 	// Without tokens a query returns the first window only; All must walk
 	// the channelSegment windows, whatever their size, every message once.
@@ -271,7 +271,7 @@ func integMessagesAllSegmentWindows(t *testing.T, it *integEnv) {
 	// Backward: newest window first, each page oldest first.
 	var pages [][]string
 	for page, err := range it.Client.Messages.Pages(it.Ctx, room, &chatadmin.MessageListOptions{Last: 10}) {
-		integMust(t, "Messages.Pages backward", err)
+		mustOK(t, "Messages.Pages backward", err)
 		var p []string
 		for _, m := range page.Items {
 			p = append(p, m.MessageID)

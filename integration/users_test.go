@@ -1,4 +1,4 @@
-package chatadmin_test
+package integration_test
 
 import (
 	"context"
@@ -11,34 +11,34 @@ import (
 	chatadmin "github.com/chatadmin/chatadmin-go"
 )
 
-var integUserScenarios = []integScenario{
-	{name: "Users/UpdateAndQuery", run: integUsersUpdateAndQuery},
-	{name: "Users/Paging", run: integUsersPaging},
-	{name: "Users/GlobalBan", run: integUsersGlobalBan},
-	{name: "Users/Flags", run: integUsersFlags},
+var userScenarios = []scenarioFunc{
+	{name: "Users/UpdateAndQuery", run: usersUpdateAndQuery},
+	{name: "Users/Paging", run: usersPaging},
+	{name: "Users/GlobalBan", run: usersGlobalBan},
+	{name: "Users/Flags", run: usersFlags},
 }
 
-var integRoleScenarios = []integScenario{
-	{name: "Roles/AddAndQuery", run: integRolesAddAndQuery},
+var roleScenarios = []scenarioFunc{
+	{name: "Roles/AddAndQuery", run: rolesAddAndQuery},
 }
 
-func TestIntegrationUsers(t *testing.T) { integRunGroup(t, integUserScenarios) }
+func TestIntegrationUsers(t *testing.T) { runGroup(t, userScenarios) }
 
-func TestIntegrationRoles(t *testing.T) { integRunGroup(t, integRoleScenarios) }
+func TestIntegrationRoles(t *testing.T) { runGroup(t, roleScenarios) }
 
 // users lists every user a search (and filter) selects, through All.
-func (it *integEnv) users(t *testing.T, opts *chatadmin.UserListOptions) []chatadmin.UserInfo {
+func (it *env) users(t *testing.T, opts *chatadmin.UserListOptions) []chatadmin.UserInfo {
 	t.Helper()
 	var out []chatadmin.UserInfo
 	for u, err := range it.Client.Users.All(it.Ctx, opts) {
-		integMust(t, "Users.All", err)
+		mustOK(t, "Users.All", err)
 		out = append(out, u)
 	}
 	return out
 }
 
 // user returns the one user a search for its id finds.
-func (it *integEnv) user(t *testing.T, userID string) chatadmin.UserInfo {
+func (it *env) user(t *testing.T, userID string) chatadmin.UserInfo {
 	t.Helper()
 	for _, u := range it.users(t, &chatadmin.UserListOptions{Search: userID}) {
 		if u.UserID == userID {
@@ -50,19 +50,19 @@ func (it *integEnv) user(t *testing.T, userID string) chatadmin.UserInfo {
 }
 
 // createUser makes a user exist (the API creates users on update).
-func (it *integEnv) createUser(t *testing.T, userID, displayName string) {
+func (it *env) createUser(t *testing.T, userID, displayName string) {
 	t.Helper()
 	_, err := it.Client.Users.Update(it.Ctx, userID, &chatadmin.UserUpdateRequest{DisplayName: &displayName})
-	integMust(t, "Users.Update "+userID, err)
+	mustOK(t, "Users.Update "+userID, err)
 }
 
-func integUsersUpdateAndQuery(t *testing.T, it *integEnv) {
+func usersUpdateAndQuery(t *testing.T, it *env) {
 	uid := it.ID("dora")
 	name := "Dora " + uid
 	editor, viewer := it.ID("editor"), it.ID("viewer")
 	meta := chatadmin.Metadata{"team": "core", "prefs": map[string]any{"lang": "fr"}}
 	u, err := it.Client.Users.Update(it.Ctx, uid, &chatadmin.UserUpdateRequest{DisplayName: &name, Roles: []string{editor, viewer}, Metadata: meta})
-	integMust(t, "Users.Update", err)
+	mustOK(t, "Users.Update", err)
 	if u.UserID != uid || u.DisplayName != name || !slices.Equal(u.Roles, []string{editor, viewer}) || !reflect.DeepEqual(u.Metadata, meta) {
 		t.Errorf("Update returned %+v", u)
 	}
@@ -77,7 +77,7 @@ func integUsersUpdateAndQuery(t *testing.T, it *integEnv) {
 
 	// A partial update keeps what it does not name.
 	_, err = it.Client.Users.Update(it.Ctx, uid, &chatadmin.UserUpdateRequest{Metadata: chatadmin.Metadata{"team": "ops"}})
-	integMust(t, "Users.Update metadata only", err)
+	mustOK(t, "Users.Update metadata only", err)
 	info = it.user(t, uid)
 	if info.DisplayName != name || !slices.Equal(info.Roles, []string{editor, viewer}) || !reflect.DeepEqual(info.Metadata, chatadmin.Metadata{"team": "ops"}) {
 		t.Errorf("after a metadata-only update the query shows %+v", info)
@@ -85,7 +85,7 @@ func integUsersUpdateAndQuery(t *testing.T, it *integEnv) {
 	// An empty display name is a value, not "keep".
 	empty := ""
 	u, err = it.Client.Users.Update(it.Ctx, uid, &chatadmin.UserUpdateRequest{DisplayName: &empty})
-	integMust(t, "Users.Update empty name", err)
+	mustOK(t, "Users.Update empty name", err)
 	if u.DisplayName != "" {
 		t.Errorf("an empty display name was not sent: got %q", u.DisplayName)
 	}
@@ -117,7 +117,7 @@ func integUsersUpdateAndQuery(t *testing.T, it *integEnv) {
 
 }
 
-func integUsersPaging(t *testing.T, it *integEnv) {
+func usersPaging(t *testing.T, it *env) {
 	prefix := it.ID("pager")
 	var want []string
 	for i := range 12 {
@@ -131,7 +131,7 @@ func integUsersPaging(t *testing.T, it *integEnv) {
 	var got []string
 	var firstNext string
 	for page, err := range it.Client.Users.Pages(it.Ctx, opts) {
-		integMust(t, "Users.Pages", err)
+		mustOK(t, "Users.Pages", err)
 		sizes = append(sizes, len(page.Items))
 		if len(sizes) == 1 {
 			firstNext = page.Next
@@ -164,7 +164,7 @@ func integUsersPaging(t *testing.T, it *integEnv) {
 	}
 	// The default page size is the server's (10 in the emulator).
 	page, err := it.Client.Users.List(it.Ctx, &chatadmin.UserListOptions{Search: prefix})
-	integMust(t, "Users.List", err)
+	mustOK(t, "Users.List", err)
 	if !it.live() && (len(page.Items) != 10 || page.Next == "") {
 		t.Errorf("default page: %d users, next %q", len(page.Items), page.Next)
 	}
@@ -186,17 +186,17 @@ func integUsersPaging(t *testing.T, it *integEnv) {
 	})
 }
 
-func integUsersGlobalBan(t *testing.T, it *integEnv) {
+func usersGlobalBan(t *testing.T, it *env) {
 	uid := it.ID("mallory")
 	it.createUser(t, uid, "Mallory "+uid)
 	it.cleanup(t, "unban "+uid, func(ctx context.Context) error { return it.Client.Users.Unban(ctx, uid) })
 
-	integMust(t, "Users.Ban", it.Client.Users.Ban(it.Ctx, uid))
+	mustOK(t, "Users.Ban", it.Client.Users.Ban(it.Ctx, uid))
 	if !it.user(t, uid).IsGlobalBan {
 		t.Error("after Ban the user is not globally banned")
 	}
-	integMust(t, "Users.Ban again", it.Client.Users.Ban(it.Ctx, uid))
-	integMust(t, "Users.Unban", it.Client.Users.Unban(it.Ctx, uid))
+	mustOK(t, "Users.Ban again", it.Client.Users.Ban(it.Ctx, uid))
+	mustOK(t, "Users.Unban", it.Client.Users.Unban(it.Ctx, uid))
 	if it.user(t, uid).IsGlobalBan {
 		t.Error("after Unban the user is still globally banned")
 	}
@@ -209,13 +209,13 @@ func integUsersGlobalBan(t *testing.T, it *integEnv) {
 	it.wantAPIError(t, "Unban of an unknown user", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 }
 
-func integUsersFlags(t *testing.T, it *integEnv) {
+func usersFlags(t *testing.T, it *env) {
 	// Clearing the flags of a user without any is a no-op that returns
 	// the user.
 	clean := it.ID("clean")
 	it.createUser(t, clean, "Clean "+clean)
 	u, err := it.Client.Users.ClearFlags(it.Ctx, clean)
-	integMust(t, "ClearFlags of an unflagged user", err)
+	mustOK(t, "ClearFlags of an unflagged user", err)
 	if u.UserID != clean || u.FlagCount != 0 {
 		t.Errorf("ClearFlags returned %+v", u)
 	}
@@ -238,7 +238,7 @@ func integUsersFlags(t *testing.T, it *integEnv) {
 	}
 
 	u, err = it.Client.Users.ClearFlags(it.Ctx, "mallory")
-	integMust(t, "ClearFlags", err)
+	mustOK(t, "ClearFlags", err)
 	if u.UserID != "mallory" || u.FlagCount != 0 {
 		t.Errorf("ClearFlags returned %+v", u)
 	}
@@ -253,13 +253,13 @@ func integUsersFlags(t *testing.T, it *integEnv) {
 	it.wantAPIError(t, "ClearFlags of an unknown user", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 }
 
-func integRolesAddAndQuery(t *testing.T, it *integEnv) {
+func rolesAddAndQuery(t *testing.T, it *env) {
 	prefix := it.ID("role")
 	mod, helper := prefix+"-moderator", prefix+"-helper"
-	integMust(t, "Roles.Add", it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: []string{mod, helper}, Permissions: []string{"BAN_USER_FROM_CHANNEL", "MUTE_CHANNEL"}}))
+	mustOK(t, "Roles.Add", it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: []string{mod, helper}, Permissions: []string{"BAN_USER_FROM_CHANNEL", "MUTE_CHANNEL"}}))
 
 	roles, err := it.Client.Roles.List(it.Ctx, &chatadmin.RoleListOptions{Filter: prefix})
-	integMust(t, "Roles.List", err)
+	mustOK(t, "Roles.List", err)
 	byName := map[string][]string{}
 	for _, r := range roles {
 		byName[r.Name] = r.Permissions
@@ -274,15 +274,15 @@ func integRolesAddAndQuery(t *testing.T, it *integEnv) {
 	}
 
 	// Adding an existing role replaces its permissions.
-	integMust(t, "Roles.Add again", it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: []string{helper}, Permissions: []string{"DELETE_MESSAGE"}}))
+	mustOK(t, "Roles.Add again", it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: []string{helper}, Permissions: []string{"DELETE_MESSAGE"}}))
 	roles, err = it.Client.Roles.List(it.Ctx, &chatadmin.RoleListOptions{Filter: helper})
-	integMust(t, "Roles.List", err)
+	mustOK(t, "Roles.List", err)
 	if len(roles) != 1 || !slices.Equal(roles[0].Permissions, []string{"DELETE_MESSAGE"}) {
 		t.Errorf("after re-adding, the helper role is %+v", roles)
 	}
 
 	all, err := it.Client.Roles.List(it.Ctx, nil)
-	integMust(t, "Roles.List all", err)
+	mustOK(t, "Roles.List all", err)
 	if !slices.ContainsFunc(all, func(r chatadmin.Role) bool { return r.Name == mod }) {
 		t.Errorf("the unfiltered role list lacks %q", mod)
 	}
@@ -290,7 +290,7 @@ func integRolesAddAndQuery(t *testing.T, it *integEnv) {
 	// A role given to a user shows up on the user.
 	uid := it.ID("roled")
 	_, err = it.Client.Users.Update(it.Ctx, uid, &chatadmin.UserUpdateRequest{Roles: []string{mod}})
-	integMust(t, "Users.Update roles", err)
+	mustOK(t, "Users.Update roles", err)
 	if got := it.user(t, uid).Roles; !slices.Equal(got, []string{mod}) {
 		t.Errorf("user roles = %q, want [%s]", got, mod)
 	}
