@@ -43,6 +43,10 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	if err == nil {
 		return exitOK
 	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// The user interrupted; a bulk job's summary said what was done.
+		err = errInterrupted
+	}
 	// Errors are JSON only when asked for: a script that parses JSON
 	// errors says -o json; a person reading a pipe's stderr wants a line.
 	printError(a.stderr, err, a.output == "json" || a.output == "jsonl")
@@ -128,6 +132,9 @@ func (a *app) client() (*chatadmin.Client, error) {
 	token, err := a.token(prof)
 	if err != nil {
 		return nil, err
+	}
+	if a.rate < 0 {
+		return nil, usageErrorf("--rate must not be negative, got %g", a.rate)
 	}
 	var opts []chatadmin.Option
 	switch {

@@ -119,9 +119,6 @@ type bulkSummary struct {
 // and the exit code's class from the counts.
 func (a *app) runBulk(ctx context.Context, c *chatadmin.Client, verb string, f *bulkFlags, src *idSource, run bulkRun) error {
 	defer src.close()
-	if a.rate < 0 {
-		return usageErrorf("--rate must not be negative, got %g", a.rate)
-	}
 	if f.concurrency < 1 {
 		return usageErrorf("--concurrency must be at least 1, got %d", f.concurrency)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -223,6 +224,32 @@ func TestShellQuote(t *testing.T) {
 		out, err := exec.Command(sh, "-c", "printf %s "+shellQuote(s)).Output()
 		if err != nil || string(out) != s {
 			t.Errorf("shellQuote(%q) = %s read back as %q (%v)", s, shellQuote(s), out, err)
+		}
+	}
+}
+
+// TestRateFlagIsTheLimiterCeiling: --rate of a bulk verb paces the
+// client's requests (the adaptive limiter starts at the ceiling); without
+// it the client still has the limiter, unpaced until throttled.
+func TestRateFlagIsTheLimiterCeiling(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want float64
+	}{{[]string{"--rate", "7"}, 7}, {nil, math.Inf(1)}} {
+		a, _, _ := newTestApp(map[string]string{"CHATADMIN_BASE_URL": "https://chat.example.test", "CHATADMIN_TOKEN": "t"})
+		ban, _, err := a.rootCmd().Find([]string{"users", "ban"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ban.ParseFlags(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		c, err := a.client()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Stats().LimiterRate; got != tc.want {
+			t.Errorf("%v: limiter rate %g, want %g", tc.args, got, tc.want)
 		}
 	}
 }

@@ -45,6 +45,10 @@ Errors are printed on stderr as one line, "chatadmin: ..." with the HTTP
 status, the API code and message; with -o json as one JSON object.
 `
 
+// errInterrupted replaces the context's error when the user interrupted:
+// "context canceled" would read like a failure of the command.
+var errInterrupted = errors.New("chatadmin: interrupted")
+
 // usageError marks an error found before anything was sent: exit 2.
 type usageError struct{ err error }
 
@@ -79,7 +83,7 @@ func exitCode(err error) int {
 		return exitUnknown
 	case errors.As(err, &ae):
 		return exitAPI
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), errors.Is(err, errInterrupted):
 		return exitInterrupted
 	case isCobraUsage(err):
 		return exitUsage

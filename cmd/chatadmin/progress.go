@@ -31,6 +31,9 @@ type progressBar struct {
 // redraws a second.
 const redrawEvery = 100 * time.Millisecond
 
+// barMargin is how many columns the bar leaves free at the right.
+const barMargin = 4
+
 func (b *progressBar) update(p bulk.Progress) {
 	b.p = p
 	if now := time.Now(); now.Sub(b.last) >= redrawEvery {
@@ -63,7 +66,10 @@ func (b *progressBar) draw() {
 		stats += fmt.Sprintf("  %d failed", f)
 	}
 	line := stats
-	if barWidth := b.width - len(stats) - 3; b.total > 0 && barWidth >= 10 {
+	// The line stays clear of the last columns: a line that fills the
+	// terminal wraps when the terminal echoes ^C after it, and the next
+	// "\r" would then erase only the wrapped part.
+	if barWidth := b.width - len(stats) - 2 - barMargin; b.total > 0 && barWidth >= 10 {
 		filled := int(int64(barWidth) * min(n, b.total) / b.total)
 		line = "[" + strings.Repeat("=", filled) + strings.Repeat(" ", barWidth-filled) + "]" + stats
 	}
