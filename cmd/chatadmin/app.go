@@ -68,9 +68,8 @@ $CHATADMIN_BASE_URL or the profile.
 
 Output is a table on a terminal and JSON otherwise; -o chooses. See
 "chatadmin help exit-codes" for the exit status.`,
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: false},
+		SilenceUsage:  true,
+		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			switch a.output {
 			case "", "json", "jsonl", "table", "yaml":
