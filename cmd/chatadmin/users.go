@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 
 	"github.com/chatadmin/chatadmin-go"
 	"github.com/chatadmin/chatadmin-go/bulk"
@@ -64,8 +67,10 @@ func (a *app) usersCmd() *cobra.Command {
 				}
 				return a.runBulk(ctx, c, "users update", ubf, src, func(ctx context.Context, c *chatadmin.Client, items bulk.Items[string], o *bulk.Options) (*bulk.Summary[string], error) {
 					// The update is the same for every user, so it is safe
-					// to repeat on resume.
-					return idJob("users.update", 1, o, func(ctx context.Context, ids []string) error {
+					// to repeat on resume. The job's name carries a digest of
+					// the update: resuming with other values must not skip
+					// the users the journal says were done with the old ones.
+					return idJob("users.update/"+digest(req), 1, o, func(ctx context.Context, ids []string) error {
 						_, err := c.Users.Update(ctx, ids[0], req)
 						return err
 					}).Run(ctx, items)
@@ -140,4 +145,11 @@ func (a *app) usersCmd() *cobra.Command {
 
 	cmd.AddCommand(list, update, ban, unban, clear)
 	return cmd
+}
+
+// digest is a short hash of a request's JSON form, for a job's name.
+func digest(v any) string {
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
 }
