@@ -8,7 +8,8 @@
 // It prints one line with the base URL and the token, serves until SIGINT or
 // SIGTERM and then shuts down gracefully. It refuses a non-loopback address
 // unless -public is given: the emulator has a well-known default token and
-// no TLS, so exposing it by accident would be a hole.
+// no TLS, so exposing it by accident would be a hole. `chatadmin emulator`
+// does the same (both use internal/emulatorserve).
 package main
 
 import (
@@ -17,14 +18,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/chatadmin/chatadmin-go/chatadmintest"
+	"github.com/chatadmin/chatadmin-go/internal/emulatorserve"
 )
 
 func main() {
@@ -37,72 +36,31 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("chatadmin-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8086", "listen address (host:port)")
-	token := fs.String("token", chatadmintest.DefaultToken, "bearer token to accept")
-	demo := fs.Bool("demo", false, "load demo users, channels and messages")
-	pageSize := fs.Int("message-page-size", chatadmintest.DefaultMessagePageSize, "page size of token-paged message queries")
-	noTokens := fs.Bool("no-message-tokens", false, "message queries return no paging tokens (clients walk segment windows)")
-	public := fs.Bool("public", false, "allow listening on a non-loopback address")
-	rateLimit := fs.Float64("rate-limit", 0, "tenant rate limit in requests per second, shared by all clients (0: none); past it requests get 429, code 400311 and Retry-After")
-	rateBurst := fs.Int("rate-burst", 1, "requests the -rate-limit bucket lets through at once")
+	var cfg emulatorserve.Config
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8086", "listen address (host:port)")
+	fs.StringVar(&cfg.Token, "token", chatadmintest.DefaultToken, "bearer token to accept")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load demo users, channels and messages")
+	fs.IntVar(&cfg.MessagePageSize, "message-page-size", chatadmintest.DefaultMessagePageSize, "page size of token-paged message queries")
+	fs.BoolVar(&cfg.NoMessageTokens, "no-message-tokens", false, "message queries return no paging tokens (clients walk segment windows)")
+	fs.BoolVar(&cfg.Public, "public", false, "allow listening on a non-loopback address")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", 0, "tenant rate limit in requests per second, shared by all clients (0: none); past it requests get 429, code 400311 and Retry-After")
+	fs.IntVar(&cfg.RateBurst, "rate-burst", 1, "requests the -rate-limit bucket lets through at once")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if !*public && !isLoopback(*addr) {
-		fmt.Fprintf(stderr, "chatadmin-emulator: refusing to listen on non-loopback address %q (use -public to allow)\n", *addr)
+	err := emulatorserve.Serve(ctx, cfg, func(baseURL, token string) {
+		fmt.Fprintf(stdout, "chatadmin-emulator listening on %s token %s\n", baseURL, token)
+	})
+	switch {
+	case errors.Is(err, emulatorserve.ErrNotLoopback):
+		fmt.Fprintf(stderr, "chatadmin-emulator: %v (use -public to allow)\n", err)
 		return 2
-	}
-	opts := []chatadmintest.Option{chatadmintest.WithToken(*token), chatadmintest.WithMessagePageSize(*pageSize)}
-	if *demo {
-		opts = append(opts, chatadmintest.WithDemoData())
-	}
-	if *noTokens {
-		opts = append(opts, chatadmintest.WithoutMessageTokens())
-	}
-	if *rateLimit > 0 {
-		opts = append(opts, chatadmintest.WithRateLimit(*rateLimit, *rateBurst))
-	}
-	em := chatadmintest.New(opts...)
-
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "chatadmin-emulator: %v\n", err)
-		return 1
-	}
-	srv := &http.Server{Handler: em, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "chatadmin-emulator listening on http://%s token %s\n", ln.Addr(), em.Token())
-
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		fmt.Fprintf(stderr, "chatadmin-emulator: %v\n", err)
-		return 1
-	case <-ctx.Done():
-	}
-	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
-		_ = srv.Close() // requests held by long delays: cut them
-	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+	case err != nil:
 		fmt.Fprintf(stderr, "chatadmin-emulator: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-// isLoopback reports whether a listen address binds only the loopback
-// interface: "localhost" or a loopback IP. An empty host (all interfaces) is
-// not loopback.
-func isLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// isLoopback is emulatorserve.IsLoopback, kept under the name the tests use.
+func isLoopback(addr string) bool { return emulatorserve.IsLoopback(addr) }

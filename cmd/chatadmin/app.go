@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/chatadmin/chatadmin-go"
+	"github.com/spf13/cobra"
+)
+
+// app holds the streams, the global flags and what is derived from them.
+// Every command reaches the SDK through app.client.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	stdoutTTY      bool
+	stderrTTY      bool
+	stderrFd       int
+	getenv         func(string) string
+
+	// global flags
+	baseURL, region, profile string
+	tokenFile                string
+	output                   string
+	dryRun, verbose          bool
+	timeout                  time.Duration
+	rate                     float64 // --rate of the bulk verbs
+
+	dry *dryRunTransport // set by client() under --dry-run
+}
+
+// execute runs the command line args and returns the exit code.
+func (a *app) execute(ctx context.Context, args []string) int {
+	root := a.rootCmd()
+	root.SetArgs(args)
+	_, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// The user interrupted; a bulk job's summary said what was done.
+		err = errInterrupted
+	}
+	// Errors are JSON only when asked for: a script that parses JSON
+	// errors says -o json; a person reading a pipe's stderr wants a line.
+	printError(a.stderr, err, a.output == "json" || a.output == "jsonl")
+	return exitCode(err)
+}
+
+// rootCmd builds the whole command tree.
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "chatadmin",
+		Short: "Administer a chat tenant from a terminal or a script",
+		Long: `chatadmin calls the chat service's Admin API v2: every operation, as
+chatadmin <service> <verb>, with bulk jobs that show progress and resume.
+
+The token comes from $CHATADMIN_TOKEN, --token-file FILE, or a profile
+(chatadmin config); never from a flag value, which would land in shell
+history and in ps. The base URL comes from --base-url, --region,
+$CHATADMIN_BASE_URL or the profile.
+
+Output is a table on a terminal and JSON otherwise; -o chooses. See
+"chatadmin help exit-codes" for the exit status.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			switch a.output {
+			case "", "json", "jsonl", "table", "yaml":
+			default:
+				return usageErrorf("invalid -o %q: want json, jsonl, table or yaml", a.output)
+			}
+			return nil
+		},
+	}
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetIn(a.stdin)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.baseURL, "base-url", "", "API base URL (default $CHATADMIN_BASE_URL, or the profile's)")
+	pf.StringVar(&a.region, "region", "", "API region: us, eu or sg (instead of --base-url)")
+	pf.StringVar(&a.profile, "profile", "", "profile to use (default $CHATADMIN_PROFILE, or the config's current one)")
+	pf.StringVar(&a.tokenFile, "token-file", "", "read the token from this file (default $CHATADMIN_TOKEN, or the profile's)")
+	pf.StringVarP(&a.output, "output", "o", "", "output format: json, jsonl, table or yaml (default table on a terminal, json otherwise)")
+	pf.BoolVar(&a.dryRun, "dry-run", false, "print each request as a curl command instead of sending it")
+	pf.DurationVar(&a.timeout, "timeout", 0, "give up after this long, e.g. 30s (default: no limit)")
+	pf.BoolVarP(&a.verbose, "verbose", "v", false, "log the SDK's requests and retries on stderr")
+
+	root.AddGroup(&cobra.Group{ID: "api", Title: "Admin API services:"}, &cobra.Group{ID: "tool", Title: "Tools:"})
+	for _, c := range []*cobra.Command{a.channelsCmd(), a.messagesCmd(), a.usersCmd(), a.rolesCmd(),
+		a.blacklistCmd(), a.whitelistCmd(), a.reactionsCmd()} {
+		c.GroupID = "api"
+		groupCmd(c)
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{a.configCmd(), a.emulatorCmd(), a.genDocsCmd()} {
+		c.GroupID = "tool"
+		root.AddCommand(c)
+	}
+	root.SetHelpCommandGroupID("tool")
+	root.SetCompletionCommandGroupID("tool")
+	root.AddCommand(exitCodesTopic())
+	return root
+}
+
+// format is the output format: -o, else table on a terminal, else JSON.
+func (a *app) format() string {
+	if a.output != "" {
+		return a.output
+	}
+	if a.stdoutTTY {
+		return "table"
+	}
+	return "json"
+}
+
+// client builds the SDK client from the flags, the environment and the
+// profile. Under --dry-run it sends nothing: its transport prints curl.
+func (a *app) client() (*chatadmin.Client, error) {
+	prof, err := a.selectedProfile()
+	if err != nil {
+		return nil, err
+	}
+	token, err := a.token(prof)
+	if err != nil {
+		return nil, err
+	}
+	if a.rate < 0 {
+		return nil, usageErrorf("--rate must not be negative, got %g", a.rate)
+	}
+	var opts []chatadmin.Option
+	switch {
+	case a.baseURL != "" && a.region != "":
+		return nil, usageErrorf("give --base-url or --region, not both")
+	case a.baseURL != "":
+		opts = append(opts, chatadmin.WithBaseURL(a.baseURL))
+	case a.region != "":
+		opts = append(opts, chatadmin.WithRegion(a.region))
+	case a.getenv(chatadmin.EnvBaseURL) != "":
+		opts = append(opts, chatadmin.WithBaseURL(a.getenv(chatadmin.EnvBaseURL)))
+	case prof != nil && prof.BaseURL != "":
+		opts = append(opts, chatadmin.WithBaseURL(prof.BaseURL))
+	case prof != nil && prof.Region != "":
+		opts = append(opts, chatadmin.WithRegion(prof.Region))
+	default:
+		return nil, usageErrorf("no API address: give --base-url or --region, set $%s, or use a profile", chatadmin.EnvBaseURL)
+	}
+	opts = append(opts, chatadmin.WithUserAgent("chatadmin-cli"),
+		// The CLI runs bulk jobs, for which the SDK's README says to turn
+		// the adaptive limiter on: without a ceiling it sends unpaced until
+		// the server first throttles, then follows the server's limit;
+		// --rate sets the ceiling.
+		chatadmin.WithRateLimiter(chatadmin.NewAdaptiveLimiter(chatadmin.AdaptiveLimiterConfig{Ceiling: a.rate})))
+	if a.verbose {
+		opts = append(opts, chatadmin.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
+	if a.dryRun {
+		a.dry = &dryRunTransport{w: a.stdout}
+		opts = append(opts, chatadmin.WithHTTPClient(&http.Client{Transport: a.dry}), chatadmin.WithMaxAttempts(1))
+	}
+	c, err := chatadmin.NewClient(token, opts...)
+	if err != nil {
+		return nil, &usageError{err}
+	}
+	return c, nil
+}
+
+// selectedProfile returns the profile --profile, $CHATADMIN_PROFILE or the
+// config names, or nil when none is named and the config has none.
+func (a *app) selectedProfile() (*profile, error) {
+	name := a.profile
+	if name == "" {
+		name = a.getenv("CHATADMIN_PROFILE")
+	}
+	cfg, path, err := a.loadConfig()
+	if err != nil {
+		if name == "" && a.getenv(chatadmin.EnvToken) != "" {
+			// A broken config must not block a command that does not need it.
+			return nil, nil
+		}
+		return nil, err
+	}
+	if name == "" {
+		name = cfg.Current
+	}
+	if name == "" {
+		return nil, nil
+	}
+	p := cfg.Profiles[name]
+	if p == nil {
+		return nil, usageErrorf("no profile %q in %s", name, path)
+	}
+	return p, nil
+}
+
+// token is --token-file's, else $CHATADMIN_TOKEN, else the profile's.
+func (a *app) token(prof *profile) (string, error) {
+	if a.tokenFile != "" {
+		return readTokenFile(a.tokenFile)
+	}
+	if t := a.getenv(chatadmin.EnvToken); t != "" {
+		tok, err := cleanToken(t)
+		if err != nil {
+			return "", usageErrorf("$%s: %v", chatadmin.EnvToken, err)
+		}
+		return tok, nil
+	}
+	if prof != nil && prof.Token != "" {
+		return prof.Token, nil
+	}
+	if a.dryRun {
+		return "dry-run", nil // never sent, never printed
+	}
+	return "", usageErrorf("no token: set $%s, give --token-file FILE, or use a profile (chatadmin config set-profile)", chatadmin.EnvToken)
+}
+
+// ctx is the command's context with --timeout applied.
+func (a *app) ctx(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	if a.timeout > 0 {
+		return context.WithTimeout(cmd.Context(), a.timeout)
+	}
+	return context.WithCancel(cmd.Context())
+}
+
+// call runs f with a client and the command's context: the shape of every
+// verb.
+func (a *app) call(cmd *cobra.Command, f func(ctx context.Context, c *chatadmin.Client) error) error {
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	defer c.CloseIdleConnections()
+	ctx, cancel := a.ctx(cmd)
+	defer cancel()
+	return f(ctx, c)
+}
+
+// exactArgs is cobra.ExactArgs with the argument names in the message.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErrorf("%s: want %d argument(s) (%s), got %d", cmd.CommandPath(), n, argNames(cmd), len(args))
+		}
+		return nil
+	}
+}
+
+// minArgs is cobra.MinimumNArgs with the argument names in the message.
+func minArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageErrorf("%s: want at least %d argument(s) (%s), got %d", cmd.CommandPath(), n, argNames(cmd), len(args))
+		}
+		return nil
+	}
+}
+
+func argNames(cmd *cobra.Command) string {
+	_, rest, _ := strings.Cut(cmd.Use, " ")
+	if rest == "" {
+		return "none"
+	}
+	return rest
+}
+
+// groupCmd makes a command that only holds verbs show its help when given
+// none and fail with a usage error (exit 2) for an unknown one; cobra would
+// print the help and exit 0 for a typo, which a script would take for
+// success.
+func groupCmd(cmd *cobra.Command) {
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return &usageError{errors.New(msg + " (see " + cmd.CommandPath() + " --help)")}
+	}
+}

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/chatadmin/chatadmin-go"
+	"github.com/chatadmin/chatadmin-go/bulk"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// bulkFlags are the flags of every verb that takes user or message ids.
+type bulkFlags struct {
+	fromFile    string
+	concurrency int
+	journal     string
+}
+
+// bulkFlags adds the bulk flags to cmd. --rate is the client's (app.rate):
+// it paces every request of the command.
+func (a *app) bulkFlags(cmd *cobra.Command, what string) *bulkFlags {
+	f := &bulkFlags{}
+	fl := cmd.Flags()
+	fl.StringVar(&f.fromFile, "from-file", "", "read "+what+" ids from this file, one per line (- for stdin)")
+	fl.IntVar(&f.concurrency, "concurrency", bulk.DefaultConcurrency, "calls in flight at once")
+	fl.Float64Var(&a.rate, "rate", 0, "send at most this many requests per second (0: follow the server's 429s)")
+	fl.StringVar(&f.journal, "journal", "", "record progress in this file; run the same command again to resume")
+	return f
+}
+
+// idSource is where a verb's ids come from: the command line, or a file.
+type idSource struct {
+	args  []string
+	items bulk.Items[string]
+	total int64 // -1 when unknown
+	close func()
+}
+
+// ids returns the ids of args or --from-file (not both).
+func (a *app) ids(f *bulkFlags, args []string, what string) (*idSource, error) {
+	if f.fromFile == "" {
+		if len(args) == 0 {
+			return nil, usageErrorf("no %s ids: give them as arguments or with --from-file FILE (- for stdin)", what)
+		}
+		return &idSource{args: args, items: bulk.Slice(args), total: int64(len(args)), close: func() {}}, nil
+	}
+	if len(args) > 0 {
+		return nil, usageErrorf("give %s ids as arguments or with --from-file, not both", what)
+	}
+	if f.fromFile == "-" {
+		return &idSource{items: bulk.Lines(a.stdin), total: -1, close: func() {}}, nil
+	}
+	file, err := os.Open(f.fromFile)
+	if err != nil {
+		return nil, usageErrorf("--from-file: %v", err)
+	}
+	// Count the ids first so that the progress bar has a total and an
+	// ETA; the job then streams the file again rather than holding it.
+	total := int64(-1)
+	if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
+		n, err := countIDs(file)
+		if err != nil {
+			file.Close()
+			return nil, usageErrorf("--from-file %s: %v", f.fromFile, err)
+		}
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			file.Close()
+			return nil, usageErrorf("--from-file %s: %v", f.fromFile, err)
+		}
+		total = n
+	}
+	return &idSource{items: bulk.Lines(file), total: total, close: func() { file.Close() }}, nil
+}
+
+// countIDs counts the lines bulk.Lines would yield.
+func countIDs(r io.Reader) (int64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 512), bulk.MaxLineBytes+2)
+	var n int64
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) != "" {
+			n++
+		}
+	}
+	return n, sc.Err()
+}
+
+// direct reports whether a verb should make its call directly instead of
+// through the bulk runner: the ids came from the command line, fit in
+// calls (at most `calls` of them), and no journal was asked for.
+func (s *idSource) direct(f *bulkFlags, calls int64) bool {
+	return s.args != nil && f.journal == "" && s.total <= calls
+}
+
+// bulkRun is a job over ids: run calls the SDK (a bulk helper, or a Job)
+// with the options the CLI builds.
+type bulkRun func(ctx context.Context, c *chatadmin.Client, items bulk.Items[string], o *bulk.Options) (*bulk.Summary[string], error)
+
+// bulkSummary is what a bulk verb prints on stdout (JSON or YAML).
+type bulkSummary struct {
+	Total       int64    `json:"total"`
+	Done        int64    `json:"done"`
+	Failed      int64    `json:"failed"`
+	Unknown     int64    `json:"unknown"`
+	Skipped     int64    `json:"skipped"`
+	UnknownKeys []string `json:"unknownIds,omitempty"`
+	Interrupted bool     `json:"interrupted,omitempty"`
+}
+
+// runBulk runs a job over src with the bulk runner: progress on a
+// terminal, one stderr line per failed item, a summary line at the end,
+// and the exit code's class from the counts.
+func (a *app) runBulk(ctx context.Context, c *chatadmin.Client, verb string, f *bulkFlags, src *idSource, run bulkRun) error {
+	defer src.close()
+	if f.concurrency < 1 {
+		return usageErrorf("--concurrency must be at least 1, got %d", f.concurrency)
+	}
+	o := &bulk.Options{Concurrency: f.concurrency, Journal: f.journal,
+		// On Ctrl-C the calls in flight get this long to finish, so that
+		// they are recorded done rather than cut off.
+		Grace: 10 * time.Second}
+	if a.dryRun && f.journal != "" {
+		// A dry run must not record items as done: the real run would
+		// skip them.
+		fmt.Fprintf(a.stderr, "chatadmin: --dry-run: not using the journal %s\n", f.journal)
+		o.Journal = ""
+	}
+	var bar *progressBar
+	if a.stderrTTY && !a.dryRun {
+		width, _, err := term.GetSize(a.stderrFd)
+		if err != nil || width <= 0 {
+			width = 80
+		}
+		bar = &progressBar{w: a.stderr, width: width, total: src.total}
+		o.OnProgress = bar.update
+	}
+	asJSON := a.output == "json" || a.output == "jsonl"
+	o.OnResult = func(r bulk.Result[string]) {
+		if r.Status != bulk.Failed && r.Status != bulk.Unknown {
+			return
+		}
+		if bar != nil {
+			bar.clear()
+		}
+		a.printItemError(r, asJSON)
+	}
+	sum, err := run(ctx, c, src.items, o)
+	if bar != nil {
+		bar.clear()
+	}
+	if sum == nil {
+		if errors.Is(err, bulk.ErrJournalMismatch) || errors.Is(err, bulk.ErrJournalCorrupt) {
+			return &usageError{err}
+		}
+		return err
+	}
+	total := src.total
+	if total < 0 {
+		total = sum.Done + sum.Failed + sum.Unknown + sum.Skipped
+	}
+	out := bulkSummary{Total: total, Done: sum.Done, Failed: sum.Failed, Unknown: sum.Unknown, Skipped: sum.Skipped,
+		UnknownKeys: sum.UnknownKeys, Interrupted: errors.Is(err, context.Canceled)}
+	line := fmt.Sprintf("%s: %d done, %d failed, %d unknown, %d skipped of %d in %s", verb, sum.Done, sum.Failed, sum.Unknown,
+		sum.Skipped, total, sum.Elapsed.Round(time.Millisecond))
+	if out.Interrupted {
+		line += " (interrupted"
+		if f.journal != "" {
+			line += "; run the same command to resume"
+		}
+		line += ")"
+	}
+	if !a.dryRun {
+		fmt.Fprintln(a.stderr, line)
+		if a.format() != "table" {
+			if perr := a.print(out, nil); perr != nil && err == nil {
+				err = perr
+			}
+		}
+	}
+	switch {
+	case err != nil:
+		return err
+	case sum.Unknown > 0:
+		return &bulkError{exitUnknown, fmt.Sprintf("chatadmin: %d item(s) may or may not have taken effect: %s", sum.Unknown, strings.Join(sum.UnknownKeys, " "))}
+	case sum.Failed > 0 && sum.Done+sum.Skipped == 0:
+		return &bulkError{exitAPI, fmt.Sprintf("chatadmin: all %d item(s) failed", sum.Failed)}
+	case sum.Failed > 0:
+		return &bulkError{exitPartial, fmt.Sprintf("chatadmin: %d of %d item(s) failed", sum.Failed, total)}
+	}
+	return nil
+}
+
+// printItemError writes one failed item's line on stderr.
+func (a *app) printItemError(r bulk.Result[string], asJSON bool) {
+	if asJSON {
+		obj := map[string]any{"id": r.Key, "outcome": r.Status.String(), "message": strings.TrimPrefix(r.Err.Error(), "chatadmin: ")}
+		var ae *chatadmin.APIError
+		if errors.As(r.Err, &ae) {
+			obj["status"], obj["code"], obj["apiMessage"] = ae.StatusCode, ae.Code, ae.Message
+		}
+		_ = writeJSONLine(a.stderr, map[string]any{"error": obj})
+		return
+	}
+	fmt.Fprintf(a.stderr, "chatadmin: %s %s: %s\n", oneLine(r.Key), r.Status, oneLine(strings.TrimPrefix(r.Err.Error(), "chatadmin: ")))
+}
+
+// idJob is an idempotent bulk Job over ids with the CLI's options: every
+// verb the CLI runs in bulk is a call the SDK classes as safe to repeat.
+func idJob(name string, chunk int, o *bulk.Options, do func(ctx context.Context, ids []string) error) *bulk.Job[string] {
+	return &bulk.Job[string]{Name: name, Idempotent: true, ChunkSize: chunk, Do: do,
+		Concurrency: o.Concurrency, Journal: o.Journal, Grace: o.Grace, OnResult: o.OnResult, OnProgress: o.OnProgress}
+}
+
+// jobName names a channel job as the bulk package's helpers do
+// ("channel.ban/<channelID>"), so that a journal written by a program using
+// bulk.BanChannelUsers resumes here too, and the other way round.
+func jobName(prefix string) func(string) string {
+	return func(ch string) string { return prefix + ch }
+}
