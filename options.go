@@ -133,8 +133,9 @@ func WithMaxRetryAfter(d time.Duration) Option {
 }
 
 // WithLogger logs each attempt (method, route, status, attempt, duration) at
-// debug level and retries at info level. Headers, tokens and bodies are
-// never logged.
+// debug level and retries at info level, under the call's context: a handler
+// that reads a trace id from the context finds the caller's. Headers, tokens
+// and bodies are never logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error { c.logger = l; return nil }
 }

@@ -229,6 +229,7 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 		co.info.Attempts = st.attempts
 		if resp != nil {
 			co.info.StatusCode, co.info.Header = resp.StatusCode, resp.Header
+			co.info.RequestID = requestID(resp.Header)
 		}
 	}
 	if err != nil {
@@ -331,16 +332,27 @@ func (c *Client) fillAPIError(e *APIError, ep *endpoint, st *callState, resp *ht
 	e.Attempts = st.attempts
 	e.RetryAfter = st.retryAfter
 	e.Body = bytes.Clone(body)
-	for _, h := range []string{"X-Request-Id", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Request-Id"} {
-		if v := resp.Header.Get(h); v != "" {
-			e.RequestID = v
-			break
-		}
-	}
+	e.RequestID = requestID(resp.Header)
 	if e.Message == "" && e.Code == 0 {
 		e.Message = http.StatusText(resp.StatusCode)
 	}
 	c.scrubAPIError(e)
+}
+
+// requestIDHeaders are the headers in which the API, or the gateway in
+// front of it, names a request for its logs: the id to quote to support.
+var requestIDHeaders = [...]string{"X-Request-Id", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Request-Id"}
+
+// requestID is the first of requestIDHeaders that h carries, for
+// APIError.RequestID and ResponseInfo.RequestID alike. The pipeline has
+// already scrubbed h (scrubResponse).
+func requestID(h http.Header) string {
+	for _, k := range requestIDHeaders {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // transportError explains a call that got no usable response.

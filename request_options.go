@@ -20,6 +20,11 @@ type ResponseInfo struct {
 	StatusCode int
 	Header     http.Header
 	Attempts   int
+	// RequestID is the id the server gave the last response, read from the
+	// same headers as APIError.RequestID (X-Request-Id, X-Amzn-Requestid,
+	// X-Amzn-Trace-Id, Request-Id), so that a call that succeeded but did
+	// the wrong thing can be quoted to support too. Empty when none was sent.
+	RequestID string
 }
 
 // WithHeader adds a header to this call's request (for example a tracing

@@ -124,7 +124,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		c.budget.succeed()
 	}
 	err = c.scrubError(err)
-	c.logAttempt(st, resp, err, retry)
+	c.logAttempt(ctx, st, resp, err, retry)
 	c.observeAttempt(st, resp, err, retry && ctx.Err() == nil)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
@@ -294,7 +294,9 @@ func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Dura
 	return ceiling/2 + rand.N(ceiling/2+1)
 }
 
-func (c *Client) logAttempt(st *callState, resp *http.Response, err error, retry bool) {
+// logAttempt logs under the call's context, so that a handler that reads a
+// trace or request id from it (as tracing bridges for slog do) can add it.
+func (c *Client) logAttempt(ctx context.Context, st *callState, resp *http.Response, err error, retry bool) {
 	if c.logger == nil {
 		return
 	}
@@ -315,7 +317,7 @@ func (c *Client) logAttempt(st *callState, resp *http.Response, err error, retry
 		level = slog.LevelInfo
 		attrs = append(attrs, slog.Bool("retrying", true))
 	}
-	c.logger.LogAttrs(context.Background(), level, "chatadmin request", attrs...)
+	c.logger.LogAttrs(ctx, level, "chatadmin request", attrs...)
 }
 
 // errRedirectDowngrade stops a redirect from https to http, which would send
