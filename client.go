@@ -51,6 +51,7 @@ type Client struct {
 
 	maxAttempts      int
 	maxRetryAfter    time.Duration
+	maxRetryWait     time.Duration // WithMaxRetryWaitTotal
 	maxResponseBytes int64
 	budget           *retryBudget
 	observer         Observer
@@ -124,6 +125,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		logger:           cfg.logger,
 		maxAttempts:      cfg.maxAttempts,
 		maxRetryAfter:    cfg.maxRetryAfter,
+		maxRetryWait:     cfg.maxRetryWait,
 		maxResponseBytes: cfg.maxResponseBytes,
 		budget:           newRetryBudget(cfg.budgetCapacity, cfg.budgetRefund),
 		observer:         cfg.observer,

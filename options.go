@@ -19,6 +19,7 @@ type config struct {
 	retryWaitMin     time.Duration
 	retryWaitMax     time.Duration
 	maxRetryAfter    time.Duration
+	maxRetryWait     time.Duration
 	logger           *slog.Logger
 	userAgentSuffix  string
 	maxResponseBytes int64
@@ -38,12 +39,18 @@ const (
 	DefaultMaxResponseBytes = 32 << 20
 )
 
+// DefaultMaxRetryWaitTotal bounds the waits of one call, so that a call with
+// no deadline is not held for minutes by a few long Retry-After answers (see
+// WithMaxRetryWaitTotal).
+const DefaultMaxRetryWaitTotal = 30 * time.Second
+
 func defaultConfig() config {
 	return config{
 		maxAttempts:      DefaultMaxAttempts,
 		retryWaitMin:     DefaultRetryWaitMin,
 		retryWaitMax:     DefaultRetryWaitMax,
 		maxRetryAfter:    DefaultMaxRetryAfter,
+		maxRetryWait:     DefaultMaxRetryWaitTotal,
 		maxResponseBytes: DefaultMaxResponseBytes,
 		budgetCapacity:   DefaultRetryBudget,
 		budgetRefund:     DefaultRetryBudgetRefund,
@@ -128,6 +135,31 @@ func WithMaxRetryAfter(d time.Duration) Option {
 			return fmt.Errorf("chatadmin: WithMaxRetryAfter(%s): negative", d)
 		}
 		c.maxRetryAfter = d
+		return nil
+	}
+}
+
+// WithMaxRetryWaitTotal bounds the time one call spends waiting between its
+// attempts: backoffs and Retry-After waits added up (the default is
+// DefaultMaxRetryWaitTotal, 30 s). When the next wait would not fit in
+// what is left, the call ends at once instead of sleeping, with the last
+// answer's error: for a rate-limited answer, the *APIError matching
+// ErrRateLimited whose RetryAfter holds the advice (as for
+// WithMaxRetryAfter); after a transport error, that error. A backoff counts at
+// its longest (its jitter only shortens it), so the bound holds whatever
+// the jitter draws. 0 allows no wait at all.
+//
+// It is a separate option from WithMaxRetryAfter because it bounds
+// something else: WithMaxRetryAfter refuses one advice that is too long to
+// honour, this bounds the sum, which grows with WithMaxAttempts. A context
+// deadline bounds the whole call, the attempts included; this bound keeps a
+// call without one from being held for minutes.
+func WithMaxRetryWaitTotal(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("chatadmin: WithMaxRetryWaitTotal(%s): negative", d)
+		}
+		c.maxRetryWait = d
 		return nil
 	}
 }

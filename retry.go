@@ -42,6 +42,7 @@ type callState struct {
 	attempts        int
 	attemptStart    time.Time
 	nextWait        time.Duration // the server's Retry-After for the next wait
+	waited          time.Duration // the waits before retries so far, charged by reserveWait
 	retryAfter      time.Duration // the Retry-After of the last answer that carried one
 	outcomeUnknown  bool          // an unsafe request failed after it was sent
 	budgetExhausted bool          // a retry was refused by the client's retry budget
@@ -114,6 +115,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if retry && st.attempts >= c.maxAttempts {
 		// go-retryablehttp will not try again: a retry not made must not
 		// cost a budget token, nor be logged as one.
+		retry = false
+	}
+	if retry && !c.reserveWait(st) {
 		retry = false
 	}
 	switch {
@@ -284,10 +288,7 @@ func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Dura
 			return wait
 		}
 	}
-	ceiling := max
-	if attempt < 32 && min<<uint(attempt) < max && min<<uint(attempt) > 0 {
-		ceiling = min << uint(attempt)
-	}
+	ceiling := backoffCeiling(min, max, attempt)
 	if ceiling <= 0 {
 		return 0
 	}
@@ -296,6 +297,35 @@ func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Dura
 
 // logAttempt logs under the call's context, so that a handler that reads a
 // trace or request id from it (as tracing bridges for slog do) can add it.
+// backoffCeiling is the longest backoff before retry number attempt+1:
+// min doubled per attempt, capped at max (max itself when min is 0).
+func backoffCeiling(min, max time.Duration, attempt int) time.Duration {
+	if attempt < 32 && min<<uint(attempt) < max && min<<uint(attempt) > 0 {
+		return min << uint(attempt)
+	}
+	return max
+}
+
+// reserveWait charges the wait before the next retry to the call's total
+// (WithMaxRetryWaitTotal), or reports that it does not fit what is left:
+// the call then ends with this answer's error at once, rather than sleeping
+// only to give up later. A Retry-After counts as advised; a backoff counts
+// at its ceiling, since go-retryablehttp draws the jitter after this hook
+// and a transport error gives that draw no way back to the call. The
+// jitter only shortens a wait, so the bound holds for the waits made.
+func (c *Client) reserveWait(st *callState) bool {
+	wait := st.nextWait
+	if wait <= 0 {
+		wait = backoffCeiling(c.http.RetryWaitMin, c.http.RetryWaitMax, st.attempts-1)
+	}
+	if wait > c.maxRetryWait-st.waited {
+		st.nextWait = 0
+		return false
+	}
+	st.waited += wait
+	return true
+}
+
 func (c *Client) logAttempt(ctx context.Context, st *callState, resp *http.Response, err error, retry bool) {
 	if c.logger == nil {
 		return
