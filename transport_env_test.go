@@ -144,4 +144,3 @@ func envWithoutProxies() []string {
 	}
 	return env
 }
-
