@@ -163,7 +163,7 @@ func TestDeadlineCancelMidUpload(t *testing.T) {
 	var cancelled time.Time
 	go func() {
 		_, err := c.Messages.CreateFile(ctx, "lobby", &FileMessageRequest{
-			File: FileFromFunc(func() (io.ReadCloser, error) { return src, nil }, size, "big.bin")})
+			File: typedFile(func() (io.ReadCloser, error) { return src, nil }, size, "big.bin")})
 		done <- err
 	}()
 	select {
@@ -350,7 +350,7 @@ func TestNoGoroutineLeaks(t *testing.T) {
 	src := &countingReader{size: 64 << 20}
 	time.AfterFunc(20*time.Millisecond, cancel)
 	_, err = c.Messages.CreateFile(upCtx, "lobby", &FileMessageRequest{
-		File: FileFromFunc(func() (io.ReadCloser, error) { return &slowReader{src}, nil }, src.size, "big.bin")})
+		File: typedFile(func() (io.ReadCloser, error) { return &slowReader{src}, nil }, src.size, "big.bin")})
 	assert.ErrorIs(t, err, context.Canceled)
 	_, err = c.Messages.GetFile(ctx, "gone")
 	assert.ErrorIs(t, err, ErrNotFound)

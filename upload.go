@@ -64,6 +64,13 @@ func FileFromReaderAt(r io.ReaderAt, size int64, name string) *UploadFile {
 // context ends (which releases a Read stalled in it). size is the number of
 // bytes open's reader yields, or -1 when unknown (the body is then sent
 // chunked, without a Content-Length). name is the file name sent with it.
+//
+// When the content type must be sniffed (no ContentType given, and none
+// known for name's extension), open is also called once before the first
+// attempt, to read the first 512 bytes: each call of open must therefore
+// return a reader from the start of the file. Which extensions are known
+// depends on the Go version and the host (see mime.TypeByExtension), so
+// set ContentType when it matters.
 func FileFromFunc(open func() (io.ReadCloser, error), size int64, name string) *UploadFile {
 	return &UploadFile{Name: name, size: size, open: open}
 }

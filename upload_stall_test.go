@@ -79,6 +79,19 @@ func (s *stallSource) unstick() {
 	s.Close()
 }
 
+// typedFile is FileFromFunc with its content type given, so that only the
+// call's attempts open the source. Left to the name, the type would depend
+// on the toolchain and the host: Go 1.26's built-in table knows ".bin", Go
+// 1.25's does not, and on Unix Go 1.25 then reads /usr/share/mime/globs2
+// alone when it exists (ignoring /etc/mime.types), which may lack it. The
+// type is then sniffed, which opens the source once more before the attempt
+// (see FileFromFunc): the single-use sources of these tests cannot bear it.
+func typedFile(open func() (io.ReadCloser, error), size int64, name string) *UploadFile {
+	f := FileFromFunc(open, size, name)
+	f.ContentType = "application/octet-stream"
+	return f
+}
+
 // awaitCall runs call and returns its error, failing the test if the call
 // does not return within a generous bound: the calls tested here hung
 // forever before they were fixed. cleanup runs before the failure so that
@@ -227,7 +240,7 @@ func TestUploadStallMidBody(t *testing.T) {
 					}()
 				}
 				elapsed, err := awaitCall(t, func() error {
-					_, err := c.Messages.CreateFile(ctx, "lobby", &FileMessageRequest{File: FileFromFunc(open, tc.size, "blob.bin")})
+					_, err := c.Messages.CreateFile(ctx, "lobby", &FileMessageRequest{File: typedFile(open, tc.size, "blob.bin")})
 					return err
 				}, src.unstick)
 				t.Logf("returned %s after the call began: %v", elapsed.Round(time.Millisecond), err)
@@ -273,7 +286,7 @@ func TestUploadOpenHangsInAttempt(t *testing.T) {
 		return src, nil
 	}
 	elapsed, err := awaitCall(t, func() error {
-		_, err := c.Messages.CreateFile(ctx, "lobby", &FileMessageRequest{File: FileFromFunc(open, 10, "blob.bin")})
+		_, err := c.Messages.CreateFile(ctx, "lobby", &FileMessageRequest{File: typedFile(open, 10, "blob.bin")})
 		return err
 	}, src.unstick)
 	t.Logf("returned after %s: %v", elapsed.Round(time.Millisecond), err)

@@ -454,6 +454,30 @@ func TestUploadReopensPerAttempt(t *testing.T) {
 	assert.Equal(t, sha256.Sum256(data), log[2].sha)
 }
 
+// A type left to sniffing costs one more open, before the first attempt:
+// the sniff reads the first 512 bytes of a source of its own and closes it,
+// and the attempt reads the file again from its start. A name without an
+// extension is sniffed on every toolchain (which names have a type by
+// extension depends on the Go version and the host's MIME tables).
+func TestUploadSniffOpensOnceMore(t *testing.T) {
+	us := newUploadServer(t, func(int) int { return 0 }, true)
+	c, err := NewClient(testToken, WithBaseURL(us.URL))
+	require.NoError(t, err)
+	var opened, closed atomic.Int32
+	open := func() (io.ReadCloser, error) {
+		opened.Add(1)
+		return &closeCounter{bytes.NewReader(pngBytes), &closed}, nil
+	}
+	_, err = c.Messages.CreateFile(context.Background(), "lobby", &FileMessageRequest{File: FileFromFunc(open, int64(len(pngBytes)), "blob")})
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), opened.Load(), "one open to sniff, one for the attempt")
+	assert.Equal(t, int32(2), closed.Load())
+	log := us.log()
+	require.Len(t, log, 1)
+	assert.Equal(t, "image/png", log[0].contentType)
+	assert.Equal(t, sha256.Sum256(pngBytes), log[0].sha, "the attempt sends the file from its start")
+}
+
 type closeCounter struct {
 	io.Reader
 	n *atomic.Int32
