@@ -40,6 +40,7 @@ type UploadFile struct {
 	open     func() (io.ReadCloser, error)
 	reader   io.Reader   // FileFromReader's one-shot source
 	consumed atomic.Bool // the one-shot source was handed to a call
+	detach   bool        // the source cannot be closed: read it through a detachedReader
 }
 
 // FileFromPath uploads the file at path. It is opened (and its size taken)
@@ -51,8 +52,12 @@ func FileFromPath(path string) *UploadFile {
 // FileFromReaderAt uploads size bytes of r, read through a new
 // io.SectionReader for each attempt (an *os.File, a *bytes.Reader or any
 // other io.ReaderAt). name is the file name sent with it. r is not closed,
-// so unlike FileFromPath and FileFromFunc a ReadAt stalled in it cannot be
-// released when the call's context ends: the call waits for it.
+// so unlike FileFromPath and FileFromFunc a ReadAt stalled in it (a file on
+// a hung network file system) cannot be released when the call's context
+// ends: the call waits for it. Reading r on a goroutine of its own, as
+// FileFromReader does, would lift that, but it costs a copy of every chunk
+// on the path that in-memory and local files take, where ReadAt does not
+// stall; use FileFromFunc to upload from a source that may.
 func FileFromReaderAt(r io.ReaderAt, size int64, name string) *UploadFile {
 	return &UploadFile{Name: name, size: size, open: func() (io.ReadCloser, error) {
 		return io.NopCloser(io.NewSectionReader(r, 0, size)), nil
@@ -78,14 +83,17 @@ func FileFromFunc(open func() (io.ReadCloser, error), size int64, name string) *
 // FileFromReader uploads what r yields, in one pass: it cannot be read
 // again, so the call is never retried, not even on 429 or with
 // WithRetrySafe, and the UploadFile can be given to one call only. The body
-// is sent chunked. r is not closed, so like FileFromReaderAt's it cannot be
-// released from a stalled Read when the call's context ends: sniffing its
-// type still gives up at the deadline (leaving r to the goroutine blocked in
-// it until its Read returns), but a stall while the body streams holds the
-// call until r's Read returns. Prefer the other constructors when the data
-// can be read twice.
+// is sent chunked. Prefer the other constructors when the data can be read
+// twice.
+//
+// r is not closed. So that a Read stalled in it cannot hold the call past
+// its context, r is read on a goroutine of its own, into a buffer of its
+// own: when the context ends the call returns, and that goroutine ends
+// once r's Read returns (its bytes are dropped). This costs a copy of each
+// chunk, which FileFromPath and FileFromFunc do not pay: their sources are
+// closed instead, which releases a stalled Read.
 func FileFromReader(r io.Reader, name string) *UploadFile {
-	return &UploadFile{Name: name, size: -1, reader: r}
+	return &UploadFile{Name: name, size: -1, reader: r, detach: true}
 }
 
 // sniffLen is how much http.DetectContentType looks at.
@@ -98,13 +106,14 @@ type uploadSource struct {
 	size              int64 // -1 when unknown
 	open              func() (io.ReadCloser, error)
 	oneShot           bool
+	detach            bool // read through a detachedReader: the source cannot be closed
 }
 
 // resolve settles the file's name, content type and size for a call. It
 // reads at most the first 512 bytes (to sniff the type), without using up
 // the file, and gives up when ctx ends.
 func (f *UploadFile) resolve(ctx context.Context) (*uploadSource, error) {
-	src := &uploadSource{name: f.Name, contentType: f.ContentType, size: f.size, open: f.open}
+	src := &uploadSource{name: f.Name, contentType: f.ContentType, size: f.size, open: f.open, detach: f.detach}
 	if f.path != "" {
 		fi, err := os.Stat(f.path)
 		if err != nil {
@@ -399,6 +408,9 @@ func (l *lazyFile) reader() (io.ReadCloser, error) {
 		}
 		return nil, os.ErrClosed
 	}
+	if rc != nil && l.src.detach {
+		rc = newDetachedReader(l.ctx, rc)
+	}
 	l.rc, l.err = rc, err
 	if rc != nil {
 		l.stop = context.AfterFunc(l.ctx, func() { l.Close() })
@@ -459,4 +471,100 @@ func (l *lazyFile) Close() error {
 		return rc.Close()
 	}
 	return nil
+}
+
+// detachedReader reads a source the SDK cannot close (FileFromReader's) on
+// a goroutine of its own and into buffers of its own,
+// so that an attempt can give up on a Read stalled in it when the call's
+// context ends: net/http waits for the body's Read to return before it
+// gives up on an HTTP/1.1 request. The abandoned Read finishes on its
+// goroutine, which then exits; its bytes are never handed over.
+//
+// Two buffers take turns, so the source is read while the last chunk is
+// sent, and each hand-over moves a whole chunk. Even so, the copy and the
+// goroutine switches cost about a third of the throughput on loopback
+// (measured with internal/cmd/streambench on a FileFromReaderAt source):
+// which is why only FileFromReader, a stream that may well stall (a pipe, a
+// socket, standard input), pays it.
+type detachedReader struct {
+	ctx context.Context
+	io.ReadCloser
+
+	chunks chan detachedChunk // read chunks, in order; capacity 2: the pump never blocks on it
+	free   chan []byte        // buffers to fill; capacity 2
+	done   chan struct{}      // closed by Close: the pump stops
+	once   sync.Once
+
+	// Only the reading goroutine touches these.
+	started bool
+	buf     []byte // the chunk being handed out, to give back when empty
+	rest    []byte // what is left of it
+	err     error  // the source's error after rest
+}
+
+type detachedChunk struct {
+	buf []byte
+	n   int
+	err error
+}
+
+// detachedChunkSize is the size of each of a detachedReader's two buffers.
+const detachedChunkSize = 64 << 10
+
+func newDetachedReader(ctx context.Context, rc io.ReadCloser) *detachedReader {
+	return &detachedReader{ctx: ctx, ReadCloser: rc,
+		chunks: make(chan detachedChunk, 2), free: make(chan []byte, 2), done: make(chan struct{})}
+}
+
+// pump reads the source into free buffers until it fails or ends, or the
+// reader is closed.
+func (d *detachedReader) pump() {
+	for {
+		var buf []byte
+		select {
+		case buf = <-d.free:
+		case <-d.done:
+			return
+		}
+		n, err := d.ReadCloser.Read(buf)
+		d.chunks <- detachedChunk{buf, n, err}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (d *detachedReader) Read(p []byte) (int, error) {
+	if !d.started {
+		d.started = true
+		d.free <- make([]byte, detachedChunkSize)
+		d.free <- make([]byte, detachedChunkSize)
+		go d.pump()
+	}
+	for len(d.rest) == 0 {
+		if d.err != nil {
+			return 0, d.err
+		}
+		if d.buf != nil {
+			d.free <- d.buf // capacity 2 and two buffers: never blocks
+			d.buf = nil
+		}
+		select {
+		case c := <-d.chunks:
+			d.buf, d.rest, d.err = c.buf, c.buf[:c.n], c.err
+		case <-d.ctx.Done():
+			return 0, d.ctx.Err()
+		case <-d.done:
+			return 0, os.ErrClosed
+		}
+	}
+	n := copy(p, d.rest)
+	d.rest = d.rest[n:]
+	return n, nil
+}
+
+// Close stops the pump once its Read returns, and closes the source.
+func (d *detachedReader) Close() error {
+	d.once.Do(func() { close(d.done) })
+	return d.ReadCloser.Close()
 }

@@ -2,6 +2,7 @@ package chatadmin
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -296,4 +297,41 @@ func TestUploadOpenHangsInAttempt(t *testing.T) {
 	assert.Eventually(t, func() bool { return src.closeCount.Load() == 1 }, 5*time.Second, time.Millisecond,
 		"the file opened after the call gave up is closed")
 	assert.Zero(t, src.reads.Load())
+}
+
+// TestUploadStallMidBodyUncloseable: a FileFromReader source, which the
+// SDK may not close, that stalls halfway through the body does not hold the
+// call past its context either, over HTTP/1.1 and HTTP/2; once the source
+// lets go, no goroutine is left behind.
+func TestUploadStallMidBodyUncloseable(t *testing.T) {
+	for _, proto := range []string{"HTTP/1.1", "HTTP/2.0"} {
+		for _, size := range []int{0, 64 << 10, 300 << 10} {
+			t.Run(fmt.Sprintf("%s/stall after %d bytes", proto, size), func(t *testing.T) {
+				ignore := goleak.IgnoreCurrent()
+				c, _, stop := newStallServer(t, proto == "HTTP/2.0")
+				src := newStallSource(size, true)
+				file, stalled, release := FileFromReader(src, "blob"), src.stalled, src.unstick
+				file.ContentType = "application/octet-stream"
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				go func() {
+					select {
+					case <-stalled:
+						cancel()
+					case <-ctx.Done():
+					}
+				}()
+				elapsed, err := awaitCall(t, func() error {
+					_, err := c.Messages.CreateFile(ctx, "lobby", &FileMessageRequest{File: file})
+					return err
+				}, release)
+				t.Logf("returned %s after the call began: %v", elapsed.Round(time.Millisecond), err)
+				assert.ErrorIs(t, err, context.Canceled)
+				assert.NotErrorIs(t, err, ErrOutcomeUnknown, "an ended context is reported as such")
+				release()
+				stop()
+				goleak.VerifyNone(t, ignore)
+			})
+		}
+	}
 }
