@@ -88,7 +88,7 @@ func testNoDuplicateCreates(t *testing.T, proto string, srvOpts ...chatadmintest
 	defer srv.Close()
 	c := emulatorClient(t, srv, WithMaxAttempts(6))
 	ctx := context.Background()
-	_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "dups"})
+	_, err := c.Channels.Create(ctx, "dups", nil)
 	require.NoError(t, err)
 	img := tinyPNG(t)
 
@@ -97,7 +97,7 @@ func testNoDuplicateCreates(t *testing.T, proto string, srvOpts ...chatadmintest
 		call        func(i int) error
 	}{
 		{"channel", "POST /api/v2/channel", func(i int) error {
-			_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: fmt.Sprintf("dup-%04d", i)})
+			_, err := c.Channels.Create(ctx, fmt.Sprintf("dup-%04d", i), nil)
 			return err
 		}},
 		{"message", "POST /api/v2/message", func(i int) error {

@@ -61,7 +61,7 @@ func run(ctx context.Context, env *exampleenv.Env, outDir string, w io.Writer) (
 		return err
 	}
 
-	if _, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: room, DisplayName: "Media"}); err != nil {
+	if _, err := c.Channels.Create(ctx, room, &chatadmin.ChannelCreateRequest{DisplayName: "Media"}); err != nil {
 		return err
 	}
 	defer exampleenv.Cleanup(w, "closed channel "+room, &err, func(ctx context.Context) error {

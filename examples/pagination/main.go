@@ -43,7 +43,7 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 	})
 	for i := 1; i <= channelCount; i++ {
 		id := env.Name(fmt.Sprintf("page-demo-%02d", i))
-		if _, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: id, Tags: []string{tag}}); err != nil {
+		if _, err := c.Channels.Create(ctx, id, &chatadmin.ChannelCreateRequest{Tags: []string{tag}}); err != nil {
 			return err
 		}
 		created = append(created, id)

@@ -33,8 +33,7 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 	lobby, news := env.Name("lobby"), env.Name("news")
 	alice, bob, carol := env.Name("alice"), env.Name("bob"), env.Name("carol")
 
-	res, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{
-		ChannelID:   lobby,
+	res, err := c.Channels.Create(ctx, lobby, &chatadmin.ChannelCreateRequest{
 		DisplayName: "Lobby",
 		Tags:        []string{tag},
 		UserIDs:     []string{alice, bob},
@@ -91,8 +90,8 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 
 	// A second channel with the same tag gives the listing below something
 	// to page through.
-	if _, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{
-		ChannelID: news, DisplayName: "News", Tags: []string{tag},
+	if _, err := c.Channels.Create(ctx, news, &chatadmin.ChannelCreateRequest{
+		DisplayName: "News", Tags: []string{tag},
 	}); err != nil {
 		return err
 	}
