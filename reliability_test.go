@@ -154,15 +154,15 @@ func testNoDuplicateCreates(t *testing.T, proto string, srvOpts ...chatadmintest
 	}
 	for m, err := range c.Messages.All(ctx, "dups", nil) {
 		require.NoError(t, err)
-		var d struct{ Text, Caption, FileName string }
-		require.NoError(t, m.DecodeData(&d))
+		img, _ := m.Image()
+		file, _ := m.File()
 		switch m.Type {
-		case "text":
-			records["message"][d.Text]++
-		case "image":
-			records["image"][d.Caption]++
-		case "file":
-			records["file"][d.FileName]++
+		case MessageTypeText:
+			records["message"][m.Text()]++
+		case MessageTypeImage:
+			records["image"][img.Caption]++
+		case MessageTypeFile:
+			records["file"][file.FileName]++
 		}
 	}
 	for k, op := range ops {
