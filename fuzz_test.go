@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/chatadmin/chatadmin-go/chatadmintest"
+	"github.com/chatadmin/chatadmin-go/internal/qs"
 )
 
 // FuzzRoutePathParams checks that no id changes which route is hit: the
@@ -119,7 +119,7 @@ func FuzzFormEncoding(f *testing.F) {
 		if !carries {
 			t.Fatalf("sent %#v, which a form cannot carry, as %q", meta, pl.data)
 		}
-		parsed, err := chatadmintest.ParseQS(string(pl.data))
+		parsed, err := qs.Parse(string(pl.data))
 		if err != nil {
 			t.Fatalf("qs parse of %q: %v", pl.data, err)
 		}

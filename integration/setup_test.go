@@ -19,6 +19,7 @@ import (
 
 	chatadmin "github.com/chatadmin/chatadmin-go"
 	"github.com/chatadmin/chatadmin-go/chatadmintest"
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 // The integration suite runs every SDK method against the chatadmintest
@@ -241,7 +242,7 @@ func (it *env) wantAPIError(t *testing.T, what string, err error, code chatadmin
 		t.Errorf("%s: errors.Is(err, %v) = false for %v", what, family, err)
 	}
 	if !it.live() {
-		if want := chatadmintest.StatusForCode(int(code)); apiErr.StatusCode != want {
+		if want := apicode.Status(int(code)); apiErr.StatusCode != want {
 			t.Errorf("%s: status = %d, want %d", what, apiErr.StatusCode, want)
 		}
 	}
