@@ -13,12 +13,26 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
+	"os"
 
 	"github.com/chatadmin/chatadmin-go"
 	"github.com/chatadmin/chatadmin-go/examples/internal/exampleenv"
 )
 
-func main() { exampleenv.Main(run) }
+func main() {
+	// A live tenant when CHATADMIN_BASE_URL and CHATADMIN_TOKEN are set; an
+	// in-process emulator otherwise.
+	baseURL, token, emu, err := exampleenv.Target(os.Stdout)
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(baseURL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	exampleenv.Main(exampleenv.New(client, emu), run)
+}
 
 // poll is an application-defined payload: custom messages carry any JSON
 // object, and DecodeData reads it back into the application's type.
