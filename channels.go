@@ -163,6 +163,8 @@ func (s *ChannelsService) List(ctx context.Context, opts *ChannelListOptions, re
 // Pages iterates over the pages of a channel query, starting at opts.Token
 // when it is set. Each page's Next token can be saved to resume later.
 // WithReadAhead fetches the next page while the loop works on this one.
+//
+// API: POST /api/v2/channels (form), one request per page
 func (s *ChannelsService) Pages(ctx context.Context, opts *ChannelListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[ChannelResult], error] {
 	return tokenPages(ctx, opts, func(ctx context.Context, o *ChannelListOptions) (*Page[ChannelResult], error) {
 		return s.List(ctx, o, reqOpts...)
@@ -177,6 +179,8 @@ func (o *ChannelListOptions) resumeAt(token string) { o.Skip, o.Limit, o.Token =
 // loop needs them. Breaking out of the loop stops fetching.
 // WithReadAhead fetches the next page while the loop works on the current
 // one.
+//
+// API: POST /api/v2/channels (form), one request per page
 func (s *ChannelsService) All(ctx context.Context, opts *ChannelListOptions, reqOpts ...RequestOption) iter.Seq2[ChannelResult, error] {
 	return items(s.Pages(ctx, opts, reqOpts...))
 }

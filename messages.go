@@ -252,6 +252,8 @@ func (s *MessagesService) List(ctx context.Context, channelID string, opts *Mess
 // first, each page still oldest first. A token sweep resumes from a saved
 // Page.Next; a window sweep from After set to the last ChannelSegment seen.
 // WithReadAhead fetches the next page while the loop works on this one.
+//
+// API: POST /api/v2/messages (JSON), one request per page
 func (s *MessagesService) Pages(ctx context.Context, channelID string, opts *MessageListOptions, reqOpts ...RequestOption) iter.Seq2[*MessagePage, error] {
 	return pages(ctx, func() fetchPage[*MessagePage] { return s.newSweep(channelID, opts, reqOpts).fetch }, reqOpts)
 }
@@ -260,6 +262,8 @@ func (s *MessagesService) Pages(ctx context.Context, channelID string, opts *Mes
 // loop needs them (in the order Pages gives). Breaking out of the loop
 // stops fetching. WithReadAhead fetches the next page while the loop works
 // on the current one.
+//
+// API: POST /api/v2/messages (JSON), one request per page
 func (s *MessagesService) All(ctx context.Context, channelID string, opts *MessageListOptions, reqOpts ...RequestOption) iter.Seq2[Message, error] {
 	return items(s.Pages(ctx, channelID, opts, reqOpts...))
 }

@@ -238,10 +238,11 @@ type BlacklistUpdateRequest struct {
 }
 
 // Update sets a blacklist rule's pattern and exact-word setting and returns
-// the rule. A nil request or an empty Regex is refused ("nothing to
-// update"). ruleID names the rule in the path; the spec's description of
-// that segment ("Word to be updated") suggests the current word may also
-// name it, but the SDK and the provider's docs use the rule id.
+// the rule. A nil request is refused ("nothing to update"), and so is an
+// empty Regex, before anything is sent. ruleID names the rule in the path;
+// the spec's description of that segment ("Word to be updated") suggests
+// the current word may also name it, but the SDK and the provider's docs
+// use the rule id.
 //
 // API: PUT /api/v2/blacklist/records/:ruleId (form)
 func (s *BlacklistService) Update(ctx context.Context, ruleID string, req *BlacklistUpdateRequest, reqOpts ...RequestOption) (*Rule, error) {
@@ -294,8 +295,9 @@ type WhitelistUpdateRequest struct {
 }
 
 // Update replaces a whitelist rule's pattern and returns the rule. A nil
-// request or an empty Regex is refused ("nothing to update"). ruleID names
-// the rule in the path, as for BlacklistService.Update.
+// request is refused ("nothing to update"), and so is an empty Regex,
+// before anything is sent. ruleID names the rule in the path, as for
+// BlacklistService.Update.
 //
 // API: PUT /api/v2/whitelist/records/:ruleId (form)
 func (s *WhitelistService) Update(ctx context.Context, ruleID string, req *WhitelistUpdateRequest, reqOpts ...RequestOption) (*Rule, error) {

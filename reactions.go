@@ -96,6 +96,8 @@ func (s *ReactionsService) List(ctx context.Context, messageID string, opts *Rea
 // Pages iterates over the pages of a reactor query, starting at opts.Token
 // when it is set. Each page's Next token can be saved to resume later.
 // WithReadAhead fetches the next page while the loop works on this one.
+//
+// API: GET /api/v2/reactions (query), one request per page
 func (s *ReactionsService) Pages(ctx context.Context, messageID string, opts *ReactionListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[Reactor], error] {
 	return tokenPages(ctx, opts, func(ctx context.Context, o *ReactionListOptions) (*Page[Reactor], error) {
 		return s.List(ctx, messageID, o, reqOpts...)
@@ -110,6 +112,8 @@ func (o *ReactionListOptions) resumeAt(token string) { o.Skip, o.Limit, o.Token 
 // needs them. Breaking out of the loop stops fetching.
 // WithReadAhead fetches the next page while the loop works on the current
 // one.
+//
+// API: GET /api/v2/reactions (query), one request per page
 func (s *ReactionsService) All(ctx context.Context, messageID string, opts *ReactionListOptions, reqOpts ...RequestOption) iter.Seq2[Reactor, error] {
 	return items(s.Pages(ctx, messageID, opts, reqOpts...))
 }

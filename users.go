@@ -107,6 +107,8 @@ func (s *UsersService) List(ctx context.Context, opts *UserListOptions, reqOpts 
 // Pages iterates over the pages of a user query, starting at opts.Token when
 // it is set. Each page's Next token can be saved to resume later.
 // WithReadAhead fetches the next page while the loop works on this one.
+//
+// API: GET /api/v2/users (query), one request per page
 func (s *UsersService) Pages(ctx context.Context, opts *UserListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[UserInfo], error] {
 	return tokenPages(ctx, opts, func(ctx context.Context, o *UserListOptions) (*Page[UserInfo], error) {
 		return s.List(ctx, o, reqOpts...)
@@ -121,6 +123,8 @@ func (o *UserListOptions) resumeAt(token string) { o.Limit, o.Token = 0, token }
 // needs them. Breaking out of the loop stops fetching.
 // WithReadAhead fetches the next page while the loop works on the current
 // one.
+//
+// API: GET /api/v2/users (query), one request per page
 func (s *UsersService) All(ctx context.Context, opts *UserListOptions, reqOpts ...RequestOption) iter.Seq2[UserInfo, error] {
 	return items(s.Pages(ctx, opts, reqOpts...))
 }
