@@ -139,10 +139,9 @@ func TestUsersUpdateSendsOnlyGivenFields(t *testing.T) {
 	})
 	t.Run("empty display name", func(t *testing.T) {
 		c := newTestClient(t)
-		empty := ""
 		replyFixture(t, expect(t, wire{Method: "PUT", Path: "/api/v2/users", ContentType: contentTypeForm,
 			Form: url.Values{"userId": {"u1"}, "displayName": {""}}}), "user_update_wrapped.json")
-		_, err := c.Users.Update(ctx, "u1", &UserUpdateRequest{DisplayName: &empty})
+		_, err := c.Users.Update(ctx, "u1", &UserUpdateRequest{DisplayName: Ptr("")})
 		require.NoError(t, err)
 	})
 	// An update that sets nothing is refused before sending (gock fails

@@ -83,8 +83,7 @@ func usersUpdateAndQuery(t *testing.T, it *env) {
 		t.Errorf("after a metadata-only update the query shows %+v", info)
 	}
 	// An empty display name is a value, not "keep".
-	empty := ""
-	u, err = it.Client.Users.Update(it.Ctx, uid, &chatadmin.UserUpdateRequest{DisplayName: &empty})
+	u, err = it.Client.Users.Update(it.Ctx, uid, &chatadmin.UserUpdateRequest{DisplayName: chatadmin.Ptr("")})
 	mustOK(t, "Users.Update empty name", err)
 	if u.DisplayName != "" {
 		t.Errorf("an empty display name was not sent: got %q", u.DisplayName)
