@@ -146,7 +146,7 @@ func BenchmarkQueryChannels100(b *testing.B) {
 // rawChannelPage is how a hand-written client decodes a channel query.
 type rawChannelPage struct {
 	Results []ChannelResult `json:"results"`
-	Paging  Paging          `json:"paging"`
+	Paging  paging          `json:"paging"`
 }
 
 func benchUserIDs(n int) []string {
@@ -269,7 +269,7 @@ type wrappedMessages struct {
 type rawMessages struct {
 	Messages []Message `json:"messages"`
 	Users    []User    `json:"users"`
-	Paging   *Paging   `json:"paging"`
+	Paging   *paging   `json:"paging"`
 }
 
 func BenchmarkCreateTextMessage(b *testing.B) {

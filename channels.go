@@ -33,26 +33,29 @@ type Channel struct {
 	UpdatedAt                    Timestamp `json:"updatedAt"`
 }
 
+// Membership is a user's standing in a channel, as ChannelUser reports it.
+type Membership string
+
 // Membership values of ChannelUser.Membership.
 const (
-	MembershipNone   = "none"
-	MembershipMember = "member"
-	MembershipBanned = "banned"
+	MembershipNone   Membership = "none"
+	MembershipMember Membership = "member"
+	MembershipBanned Membership = "banned"
 )
 
 // ChannelUser is a user's membership in a channel.
 type ChannelUser struct {
-	UserID        string    `json:"userId"`
-	ChannelID     string    `json:"channelId"`
-	Membership    string    `json:"membership"` // MembershipNone, MembershipMember or MembershipBanned
-	IsBanned      bool      `json:"isBanned"`
-	Roles         []string  `json:"roles,omitempty"`
-	ReadToSegment int       `json:"readToSegment"`
-	IsMuted       bool      `json:"isMuted"`
-	MuteTimeout   Timestamp `json:"muteTimeout"`
-	LastActivity  Timestamp `json:"lastActivity"`
-	CreatedAt     Timestamp `json:"createdAt"`
-	UpdatedAt     Timestamp `json:"updatedAt"`
+	UserID        string     `json:"userId"`
+	ChannelID     string     `json:"channelId"`
+	Membership    Membership `json:"membership"`
+	IsBanned      bool       `json:"isBanned"`
+	Roles         []string   `json:"roles,omitempty"`
+	ReadToSegment int        `json:"readToSegment"`
+	IsMuted       bool       `json:"isMuted"`
+	MuteTimeout   Timestamp  `json:"muteTimeout"`
+	LastActivity  Timestamp  `json:"lastActivity"`
+	CreatedAt     Timestamp  `json:"createdAt"`
+	UpdatedAt     Timestamp  `json:"updatedAt"`
 }
 
 // ChannelResult is a channel with the membership the server pairs with it,
@@ -64,18 +67,21 @@ type ChannelResult struct {
 	ChannelUser *ChannelUser `json:"channelUser"`
 }
 
-// Filters for ChannelListOptions.Filter: the admin's (or UserID's)
-// membership in the channels returned.
+// ChannelFilter selects channels by the admin's (or
+// ChannelListOptions.UserID's) membership in them.
+type ChannelFilter string
+
+// Filters for ChannelListOptions.Filter.
 const (
-	ChannelFilterAll       = "all"
-	ChannelFilterMember    = "member"
-	ChannelFilterNotMember = "notMember"
+	ChannelFilterAll       ChannelFilter = "all"
+	ChannelFilterMember    ChannelFilter = "member"
+	ChannelFilterNotMember ChannelFilter = "notMember"
 )
 
 // ChannelListOptions selects the channels of a query. The zero value lists
 // every channel with the server's default page size.
 type ChannelListOptions struct {
-	Filter      string   // ChannelFilterAll, ChannelFilterMember or ChannelFilterNotMember
+	Filter      ChannelFilter
 	UserID      string   // whose membership Filter refers to
 	Tags        []string // channels with any of these tags
 	ExcludeTags []string // channels with none of these tags
@@ -86,7 +92,7 @@ type ChannelListOptions struct {
 
 // channelQueryForm is the wire form of ChannelListOptions.
 type channelQueryForm struct {
-	Filter      string        `url:"filter,omitempty"`
+	Filter      ChannelFilter `url:"filter,omitempty"`
 	UserID      string        `url:"userId,omitempty"`
 	Tags        bracketList   `url:"tags,omitempty"`
 	ExcludeTags bracketList   `url:"excludeTags,omitempty"`
@@ -111,24 +117,24 @@ func (o *ChannelListOptions) validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := checkEnum("filter", o.Filter, ChannelFilterAll, ChannelFilterMember, ChannelFilterNotMember); err != nil {
+	if err := checkEnum("Filter", "filter", o.Filter, ChannelFilterAll, ChannelFilterMember, ChannelFilterNotMember); err != nil {
 		return err
 	}
-	if err := checkTags("tags", o.Tags); err != nil {
+	if err := checkTags("Tags", "tags", o.Tags); err != nil {
 		return err
 	}
-	if err := checkTags("excludeTags", o.ExcludeTags); err != nil {
+	if err := checkTags("ExcludeTags", "excludeTags", o.ExcludeTags); err != nil {
 		return err
 	}
-	if o.Skip < 0 {
-		return invalid("options.skip", "must not be negative, got %d", o.Skip)
+	if err := checkSkip("Skip", "options.skip", o.Skip); err != nil {
+		return err
 	}
-	return checkLimit("options.limit", o.Limit)
+	return checkLimit("Limit", "options.limit", o.Limit)
 }
 
 type channelListResponse struct {
 	Results *[maxListItems]channelSlot `json:"results"`
-	Paging  Paging                     `json:"paging"`
+	Paging  paging                     `json:"paging"`
 	items   []ChannelResult            // Results checked, set by check
 }
 
@@ -157,6 +163,8 @@ func (s *ChannelsService) List(ctx context.Context, opts *ChannelListOptions, re
 // Pages iterates over the pages of a channel query, starting at opts.Token
 // when it is set. Each page's Next token can be saved to resume later.
 // WithReadAhead fetches the next page while the loop works on this one.
+//
+// API: POST /api/v2/channels (form), one request per page
 func (s *ChannelsService) Pages(ctx context.Context, opts *ChannelListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[ChannelResult], error] {
 	return tokenPages(ctx, opts, func(ctx context.Context, o *ChannelListOptions) (*Page[ChannelResult], error) {
 		return s.List(ctx, o, reqOpts...)
@@ -171,46 +179,50 @@ func (o *ChannelListOptions) resumeAt(token string) { o.Skip, o.Limit, o.Token =
 // loop needs them. Breaking out of the loop stops fetching.
 // WithReadAhead fetches the next page while the loop works on the current
 // one.
+//
+// API: POST /api/v2/channels (form), one request per page
 func (s *ChannelsService) All(ctx context.Context, opts *ChannelListOptions, reqOpts ...RequestOption) iter.Seq2[ChannelResult, error] {
 	return items(s.Pages(ctx, opts, reqOpts...))
 }
 
-// ChannelTypeStandard is the only channel type the Admin API creates.
-const ChannelTypeStandard = "standard"
-
-// ChannelCreateRequest describes a new channel.
+// ChannelCreateRequest describes a new channel; every field is optional.
+// The channel's type is not a field: the Admin API creates only standard
+// channels, and the SDK sends that type.
 type ChannelCreateRequest struct {
-	ChannelID   string   `url:"channelId"`                  // required, unique
-	Type        string   `url:"type"`                       // ChannelTypeStandard (the default)
-	DisplayName string   `url:"displayName,omitempty"`      // optional
-	Metadata    Metadata `url:"metadata,omitempty"`         // optional free-form data
-	Tags        []string `url:"tags,brackets,omitempty"`    // at most MaxTags
-	UserIDs     []string `url:"userIds,brackets,omitempty"` // initial members
+	DisplayName string
+	Metadata    Metadata // free-form data
+	Tags        []string // at most MaxTags
+	UserIDs     []string // initial members
 }
 
-// Create creates a channel. It is not retried once sent: if the connection
-// fails after sending, the error wraps ErrOutcomeUnknown.
+// channelCreateForm is the wire form of a create.
+type channelCreateForm struct {
+	ChannelID   string      `url:"channelId"`
+	Type        string      `url:"type"`
+	DisplayName string      `url:"displayName,omitempty"`
+	Metadata    Metadata    `url:"metadata,omitempty"`
+	Tags        bracketList `url:"tags,omitempty"`
+	UserIDs     bracketList `url:"userIds,omitempty"`
+}
+
+// Create creates the channel channelID (unique). req may be nil. It is not
+// retried once sent: if the connection fails after sending, the error wraps
+// ErrOutcomeUnknown.
 //
 // API: POST /api/v2/channel (form)
-func (s *ChannelsService) Create(ctx context.Context, req *ChannelCreateRequest, reqOpts ...RequestOption) (*ChannelResult, error) {
-	if req == nil {
-		return nil, invalid("channelId", "is required")
-	}
-	r := *req
-	if r.Type == "" {
-		r.Type = ChannelTypeStandard
-	}
-	if err := checkRequired("channelId", r.ChannelID); err != nil {
+func (s *ChannelsService) Create(ctx context.Context, channelID string, req *ChannelCreateRequest, reqOpts ...RequestOption) (*ChannelResult, error) {
+	if err := checkRequired("channelID", "channelId", channelID); err != nil {
 		return nil, err
 	}
-	if err := checkEnum("type", r.Type, ChannelTypeStandard); err != nil {
-		return nil, err
-	}
-	if err := checkTags("tags", r.Tags); err != nil {
-		return nil, err
+	form := channelCreateForm{ChannelID: channelID, Type: "standard"}
+	if req != nil {
+		if err := checkTags("Tags", "tags", req.Tags); err != nil {
+			return nil, err
+		}
+		form.DisplayName, form.Metadata, form.Tags, form.UserIDs = req.DisplayName, req.Metadata, req.Tags, req.UserIDs
 	}
 	var out ChannelResult
-	ep := endpoint{op: "Channels.Create", method: http.MethodPost, route: "/api/v2/channel", body: formBody{&r}, class: unsafe}
+	ep := endpoint{op: "Channels.Create", method: http.MethodPost, route: "/api/v2/channel", body: formBody{&form}, class: unsafe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
@@ -226,10 +238,10 @@ type displayNameForm struct {
 //
 // API: POST /api/v2/channel/displayName (form)
 func (s *ChannelsService) UpdateDisplayName(ctx context.Context, channelID, displayName string, reqOpts ...RequestOption) (*Channel, error) {
-	if err := checkRequired("channelId", channelID); err != nil {
+	if err := checkRequired("channelID", "channelId", channelID); err != nil {
 		return nil, err
 	}
-	if err := checkRequired("displayName", displayName); err != nil {
+	if err := checkRequired("displayName", "displayName", displayName); err != nil {
 		return nil, err
 	}
 	var out Channel
@@ -254,10 +266,10 @@ type userIDsJSON struct {
 // usersAction is the shape shared by the member, ban and unban calls: a
 // channel id in the path and a list of user ids in the body.
 func (s *ChannelsService) usersAction(ctx context.Context, op, method, route, channelID string, userIDs []string, body requestBody, reqOpts []RequestOption) error {
-	if err := checkRequired("channelId", channelID); err != nil {
+	if err := checkRequired("channelID", "channelId", channelID); err != nil {
 		return err
 	}
-	if err := checkIDs("userIds", userIDs, MaxUserIDs); err != nil {
+	if err := checkIDs("userIDs", "userIds", userIDs, MaxUserIDs); err != nil {
 		return err
 	}
 	ep := endpoint{op: op, method: method, route: route, params: []string{channelID}, body: body, class: safe}
@@ -307,7 +319,7 @@ type muteUsersForm struct {
 }
 
 func (s *ChannelsService) setChannelMute(ctx context.Context, op, channelID string, millis int64, reqOpts []RequestOption) error {
-	if err := checkRequired("channelId", channelID); err != nil {
+	if err := checkRequired("channelID", "channelId", channelID); err != nil {
 		return err
 	}
 	ep := endpoint{op: op, method: http.MethodPut, route: "/api/v2/channel/:channelId/mute", params: []string{channelID},
@@ -363,7 +375,7 @@ func (s *ChannelsService) UnmuteUsers(ctx context.Context, channelID string, use
 //
 // API: POST /api/v2/channel/:channelId/close (form)
 func (s *ChannelsService) Close(ctx context.Context, channelID string, reqOpts ...RequestOption) error {
-	if err := checkRequired("channelId", channelID); err != nil {
+	if err := checkRequired("channelID", "channelId", channelID); err != nil {
 		return err
 	}
 	ep := endpoint{op: "Channels.Close", method: http.MethodPost, route: "/api/v2/channel/:channelId/close", params: []string{channelID},

@@ -1,17 +1,3 @@
-// Package chatadmin is a typed client for the chat service's Admin API v2:
-// channels, messages (text, custom, images, files), users, roles,
-// blacklist/whitelist moderation and reactions, called with an admin access
-// token.
-//
-// Create one Client and share it: it is safe for concurrent use.
-//
-//	client, err := chatadmin.NewClient(token, chatadmin.WithRegion("eu"))
-//	ch, err := client.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: "lobby"})
-//
-// Every method takes a context first and per-call RequestOptions last.
-// Errors from the server are *APIError values that match the Err…
-// sentinels with errors.Is; input the SDK can check itself is refused
-// before anything is sent, with a *ValidationError naming the field.
 package chatadmin
 
 import (

@@ -72,7 +72,7 @@ func testDeadlineSlowHeaders(t *testing.T, proto string) {
 	}{
 		{"safe query", false, func(ctx context.Context) error { _, err := c.Channels.List(ctx, nil); return err }},
 		{"unsafe create", true, func(ctx context.Context) error {
-			_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "x"})
+			_, err := c.Channels.Create(ctx, "x", nil)
 			return err
 		}},
 	} {

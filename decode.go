@@ -100,7 +100,7 @@ func parseErrorBody(body []byte) *APIError {
 		return e
 	}
 	if n, err := strconv.Atoi(string(bytes.Trim(b.Code, `"`))); err == nil {
-		e.Code = n
+		e.Code = ErrorCode(n)
 	}
 	if len(b.Message) > 0 {
 		_ = json.Unmarshal(b.Message, &e.Message)

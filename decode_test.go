@@ -24,7 +24,7 @@ var dataMethods = []struct {
 }{
 	{"Channels.List", func(c *Client) (bool, error) { p, err := c.Channels.List(ctx(), nil); return p == nil, err }},
 	{"Channels.Create", func(c *Client) (bool, error) {
-		r, err := c.Channels.Create(ctx(), &ChannelCreateRequest{ChannelID: "lobby"})
+		r, err := c.Channels.Create(ctx(), "lobby", nil)
 		return r == nil, err
 	}},
 	{"Channels.UpdateDisplayName", func(c *Client) (bool, error) {
@@ -59,14 +59,17 @@ var dataMethods = []struct {
 		return r == nil, err
 	}},
 	{"Whitelist.List", func(c *Client) (bool, error) { r, err := c.Whitelist.List(ctx(), nil); return r == nil, err }},
-	{"Whitelist.Update", func(c *Client) (bool, error) { r, err := c.Whitelist.Update(ctx(), "r1", "x"); return r == nil, err }},
+	{"Whitelist.Update", func(c *Client) (bool, error) {
+		r, err := c.Whitelist.Update(ctx(), "r1", &WhitelistUpdateRequest{Regex: "x"})
+		return r == nil, err
+	}},
 	{"Reactions.List", func(c *Client) (bool, error) { p, err := c.Reactions.List(ctx(), "m1", nil); return p == nil, err }},
 	{"Reactions.Create", func(c *Client) (bool, error) {
-		id, err := c.Reactions.Create(ctx(), &ReactionRequest{ReferenceID: "m1", ReactionName: "like"})
+		id, err := c.Reactions.Create(ctx(), "m1", "like")
 		return id == "", err
 	}},
 	{"Reactions.Delete", func(c *Client) (bool, error) {
-		id, err := c.Reactions.Delete(ctx(), &ReactionRequest{ReferenceID: "m1", ReactionName: "like"})
+		id, err := c.Reactions.Delete(ctx(), "m1", "like")
 		return id == "", err
 	}},
 	{"Reactions.MostReacted", func(c *Client) (bool, error) {
@@ -405,6 +408,6 @@ func TestDecodeTolerances(t *testing.T) {
 		require.NoError(t, err, body)
 		require.Nil(t, apiErr)
 		assert.Equal(t, "a", out.items[0].Channel.ChannelID)
-		assert.Equal(t, Paging{Next: "n", Previous: "p"}, out.Paging)
+		assert.Equal(t, paging{Next: "n", Previous: "p"}, out.Paging)
 	}
 }

@@ -80,7 +80,7 @@ func encodeNested(key string, val any, v *url.Values) error {
 			}
 			s, ok := formScalar(inner)
 			if !ok {
-				return invalid(elem, "cannot form-encode a value of type %T", inner)
+				return invalidAt(elem, "cannot form-encode a value of type %T", inner)
 			}
 			v.Add(key+"[]", s)
 		}
@@ -94,7 +94,7 @@ func encodeNested(key string, val any, v *url.Values) error {
 	default:
 		s, ok := formScalar(val)
 		if !ok {
-			return invalid(key, "cannot form-encode a value of type %T", val)
+			return invalidAt(key, "cannot form-encode a value of type %T", val)
 		}
 		v.Add(key, s)
 	}
@@ -104,13 +104,13 @@ func encodeNested(key string, val any, v *url.Values) error {
 // errNullInForm refuses nil: a form has no null, and the server would read
 // an empty string.
 func errNullInForm(key string) error {
-	return invalid(key, "null cannot be sent in a form body (it would arrive as \"\")")
+	return invalidAt(key, "null cannot be sent in a form body (it would arrive as \"\")")
 }
 
 // errEmptyInForm refuses an empty object or array: it gives no parameter,
 // so the server would not see it at all.
 func errEmptyInForm(key, what string) error {
-	return invalid(key, "an empty %s cannot be sent in a form body (the server would not see it)", what)
+	return invalidAt(key, "an empty %s cannot be sent in a form body (the server would not see it)", what)
 }
 
 // isFormContainer reports the metadata values that nest: an array holding
@@ -195,7 +195,7 @@ func formShape(key string, val any) (any, error) {
 	}
 	s, ok := formScalar(val)
 	if !ok {
-		return nil, invalid(key, "cannot form-encode a value of type %T", val)
+		return nil, invalidAt(key, "cannot form-encode a value of type %T", val)
 	}
 	return s, nil
 }
@@ -223,15 +223,15 @@ func (l bracketList) EncodeValues(key string, v *url.Values) error {
 // into an array.
 func checkMetadataKey(parent, k string) error {
 	if k == "" || strings.ContainsAny(k, "[]") {
-		return invalid(parent, "key %q cannot be sent in a form body (empty or contains [ or ])", k)
+		return invalidAt(parent, "key %q cannot be sent in a form body (empty or contains [ or ])", k)
 	}
 	if k == "__proto__" {
 		// JavaScript objects treat this key as their prototype: the value
 		// would be dropped without an error.
-		return invalid(parent, "key %q cannot be sent in a form body: a qs parser drops it", k)
+		return invalidAt(parent, "key %q cannot be sent in a form body: a qs parser drops it", k)
 	}
 	if strings.Trim(k, "0123456789") == "" {
-		return invalid(parent, "key %q cannot be sent in a form body: a qs parser reads it as an array index", k)
+		return invalidAt(parent, "key %q cannot be sent in a form body: a qs parser reads it as an array index", k)
 	}
 	return nil
 }
@@ -269,13 +269,13 @@ func (l wireLimits) check(vals url.Values) error {
 		n += len(vs)
 		groups := strings.Count(k, "[")
 		if groups > l.depth {
-			return invalid(k, "nested %d levels deep; the server reads at most %d in a %s", groups, l.depth, l.what)
+			return invalidAt(k, "nested %d levels deep; the server reads at most %d in a %s", groups, l.depth, l.what)
 		}
 		if l.arrayLimit == 0 {
 			continue
 		}
 		if len(vs) > l.arrayLimit {
-			return invalid(strings.TrimSuffix(k, "[]"), "%d values; a query string carries at most %d in one array", len(vs), l.arrayLimit)
+			return invalidAt(strings.TrimSuffix(k, "[]"), "%d values; a query string carries at most %d in one array", len(vs), l.arrayLimit)
 		}
 		for rest := k; ; {
 			open := strings.IndexByte(rest, '[')
@@ -287,13 +287,13 @@ func (l wireLimits) check(vals url.Values) error {
 				break
 			}
 			if i, err := strconv.Atoi(rest[open+1 : open+end]); err == nil && i >= l.arrayLimit {
-				return invalid(k, "index %d; a query string carries at most %d values in one array", i, l.arrayLimit)
+				return invalidAt(k, "index %d; a query string carries at most %d values in one array", i, l.arrayLimit)
 			}
 			rest = rest[open+end+1:]
 		}
 	}
 	if n > qsParameterLimit {
-		return invalid(l.what, "%d parameters; the server reads at most %d", n, qsParameterLimit)
+		return invalid(l.what, l.what, "%d parameters; the server reads at most %d", n, qsParameterLimit)
 	}
 	return nil
 }
@@ -383,4 +383,49 @@ func appendQueryEscape(dst []byte, s string) []byte {
 		}
 	}
 	return dst
+}
+
+// invalidAt is invalid for a value found under the wire key: the Go name
+// is derived from it (see goPath).
+func invalidAt(key, format string, args ...any) error {
+	return invalid(goPath(key), key, format, args...)
+}
+
+// goFields are the Go names of the wire fields whose nested values the
+// encoder checks.
+var goFields = map[string]string{
+	"metadata": "Metadata", "tags": "Tags", "excludeTags": "ExcludeTags", "userIds": "UserIDs",
+	"regexs": "Regexs", "roles": "Roles", "options": "options",
+}
+
+// goPath turns a wire key such as "metadata[a][0]" into the Go expression
+// a caller wrote, `Metadata["a"][0]`. An unknown field keeps its wire name.
+func goPath(key string) string {
+	head, rest, _ := strings.Cut(key, "[")
+	if name, ok := goFields[head]; ok {
+		head = name
+	}
+	if rest == "" {
+		return head
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	for seg := range strings.SplitSeq(strings.TrimSuffix(rest, "]"), "][") {
+		switch _, err := strconv.Atoi(seg); {
+		case seg == "":
+		case err == nil:
+			b.WriteString("[" + seg + "]")
+		default:
+			b.WriteString("[" + strconv.Quote(seg) + "]")
+		}
+	}
+	return b.String()
+}
+
+// goParam is the Go name of a path parameter: "channelId" → "channelID".
+func goParam(wire string) string {
+	if base, ok := strings.CutSuffix(wire, "Id"); ok {
+		return base + "ID"
+	}
+	return wire
 }

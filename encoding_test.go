@@ -46,7 +46,7 @@ func TestMetadataArraysRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 
-	res, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "meta", Metadata: nestedMetadata()})
+	res, err := c.Channels.Create(ctx, "meta", &ChannelCreateRequest{Metadata: nestedMetadata()})
 	require.NoError(t, err)
 	assert.Equal(t, nestedMetadataShape, res.Channel.Metadata)
 	body := srv.Requests()[0].Body
@@ -89,7 +89,7 @@ func TestMetadataRefusesWhatAFormCannotCarry(t *testing.T) {
 		{"metadata[k]" + strings.Repeat("[k]", 31) + "[leaf]", Metadata{"k": deep}}, // 33 groups
 	}
 	for _, tc := range cases {
-		_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "c", Metadata: tc.meta})
+		_, err := c.Channels.Create(ctx, "c", &ChannelCreateRequest{Metadata: tc.meta})
 		assertInvalidField(t, tc.field, err)
 		_, err = c.Users.Update(ctx, "u1", &UserUpdateRequest{Metadata: tc.meta})
 		assertInvalidField(t, tc.field, err)

@@ -8,36 +8,65 @@ import (
 	"time"
 )
 
+// ErrorCode is the "code" field of an error body. Its String method (used
+// by %v) gives the constant's name without the Code prefix, e.g.
+// "NotFound", and the number for codes the SDK does not know; %d prints the
+// number.
+type ErrorCode int
+
 // Codes the Admin API puts in the "code" field of an error body. The server
 // returns these; branch on them with APIError.Code or, for families, with
 // errors.Is and the Err… sentinels.
 const (
-	CodeBadRequest               = 400000 // malformed or invalid request
-	CodeInvalidRegex             = 400001 // a blacklist/whitelist regex does not compile
-	CodeUnauthorized             = 400100 // missing, wrong or expired token
-	CodeForbidden                = 400300 // action not allowed
-	CodePermissionDenied         = 400301 // the acting user lacks a permission
-	CodeUserMuted                = 400302 // the user is muted
-	CodeChannelMuted             = 400303 // the channel is muted
-	CodeUserBanned               = 400304 // the user is banned from the channel
-	CodeTooManyMembers           = 400305 // the channel's member limit is reached
-	CodeExemptFromBan            = 400306 // some users cannot be banned
-	CodeMaxRepetition            = 400307 // the same message was repeated too often
-	CodeBlacklistedWord          = 400308 // the content contains a blacklisted word
-	CodeLinkNotWhitelisted       = 400309 // the content links to a host not on the whitelist
-	CodeTooManyMembersAlt        = 400310 // a second "too many members" code
-	CodeRateLimited              = 400311 // the caller's rate limit is exceeded
-	CodeGloballyBanned           = 400312 // the user is banned from the whole network
-	CodeImageRejected            = 400314 // image moderation rejected the upload
-	CodeDuplicate                = 400315 // the entry already exists
-	CodeNotBanned                = 400316 // unban of a user who is not banned
-	CodeLastModerator            = 400317 // the user is the channel's last moderator
-	CodeLastMember               = 400318 // the user is the channel's last member
-	CodeNotFound                 = 400400 // the channel, message, user or rule does not exist
-	CodeConflict                 = 400900 // the request conflicts with the current state
-	CodeBusinessError            = 500000 // validation ("Parameters error.") or business rule failure
-	maxErrorBodyBytes      int64 = 1 << 20
+	CodeBadRequest              ErrorCode = 400000 // malformed or invalid request
+	CodeInvalidRegex            ErrorCode = 400001 // a blacklist/whitelist regex does not compile
+	CodeUnauthorized            ErrorCode = 400100 // missing, wrong or expired token
+	CodeForbidden               ErrorCode = 400300 // action not allowed
+	CodePermissionDenied        ErrorCode = 400301 // the acting user lacks a permission
+	CodeUserMuted               ErrorCode = 400302 // the user is muted
+	CodeChannelMuted            ErrorCode = 400303 // the channel is muted
+	CodeUserBanned              ErrorCode = 400304 // the user is banned from the channel
+	CodeTooManyMembers          ErrorCode = 400305 // the channel's member limit is reached (NUMBER_OF_MEMBER_EXCEED)
+	CodeExemptFromBan           ErrorCode = 400306 // some users cannot be banned
+	CodeMaxRepetition           ErrorCode = 400307 // the same message was repeated too often
+	CodeBlacklistedWord         ErrorCode = 400308 // the content contains a blacklisted word
+	CodeLinkNotWhitelisted      ErrorCode = 400309 // the content links to a host not on the whitelist
+	CodeTooManyMembersInChannel ErrorCode = 400310 // the provider's second member-limit code (TOO_MANY_MEMBER_ERROR)
+	CodeRateLimited             ErrorCode = 400311 // the caller's rate limit is exceeded
+	CodeGloballyBanned          ErrorCode = 400312 // the user is banned from the whole network
+	CodeImageRejected           ErrorCode = 400314 // image moderation rejected the upload
+	CodeDuplicate               ErrorCode = 400315 // the entry already exists
+	CodeNotBanned               ErrorCode = 400316 // unban of a user who is not banned
+	CodeLastModerator           ErrorCode = 400317 // the user is the channel's last moderator
+	CodeLastMember              ErrorCode = 400318 // the user is the channel's last member
+	CodeNotFound                ErrorCode = 400400 // the channel, message, user or rule does not exist
+	CodeConflict                ErrorCode = 400900 // the request conflicts with the current state
+	CodeBusinessError           ErrorCode = 500000 // validation ("Parameters error.") or business rule failure
 )
+
+// maxErrorBodyBytes caps the error body an APIError keeps.
+const maxErrorBodyBytes int64 = 1 << 20
+
+// codeNames are the names String gives the known codes.
+var codeNames = map[ErrorCode]string{
+	CodeBadRequest: "BadRequest", CodeInvalidRegex: "InvalidRegex", CodeUnauthorized: "Unauthorized",
+	CodeForbidden: "Forbidden", CodePermissionDenied: "PermissionDenied", CodeUserMuted: "UserMuted",
+	CodeChannelMuted: "ChannelMuted", CodeUserBanned: "UserBanned", CodeTooManyMembers: "TooManyMembers",
+	CodeExemptFromBan: "ExemptFromBan", CodeMaxRepetition: "MaxRepetition", CodeBlacklistedWord: "BlacklistedWord",
+	CodeLinkNotWhitelisted: "LinkNotWhitelisted", CodeTooManyMembersInChannel: "TooManyMembersInChannel",
+	CodeRateLimited: "RateLimited", CodeGloballyBanned: "GloballyBanned", CodeImageRejected: "ImageRejected",
+	CodeDuplicate: "Duplicate", CodeNotBanned: "NotBanned", CodeLastModerator: "LastModerator",
+	CodeLastMember: "LastMember", CodeNotFound: "NotFound", CodeConflict: "Conflict", CodeBusinessError: "BusinessError",
+}
+
+// String names a known code ("NotFound") and gives any other as its number,
+// so that logs stay readable without losing codes the SDK does not know.
+func (c ErrorCode) String() string {
+	if name, ok := codeNames[c]; ok {
+		return name
+	}
+	return strconv.Itoa(int(c))
+}
 
 // sentinel is the type of the Err… values: distinct comparable values that
 // *APIError matches through its Is method.
@@ -78,7 +107,7 @@ var (
 )
 
 // codeFamilies maps each body code to the sentinel it belongs to.
-var codeFamilies = map[int]error{
+var codeFamilies = map[ErrorCode]error{
 	CodeBadRequest:         ErrBadRequest,
 	CodeInvalidRegex:       ErrBadRequest,
 	CodeBusinessError:      ErrBadRequest,
@@ -127,9 +156,9 @@ func statusFamily(status int) error {
 // [REDACTED] instead, and a Body cut at 1 MiB through the token ends before
 // it.
 type APIError struct {
-	StatusCode int    // HTTP status of the last attempt
-	Code       int    // body "code", 0 when the body had none
-	Message    string // body "message"
+	StatusCode int       // HTTP status of the last attempt
+	Code       ErrorCode // body "code", 0 when the body had none
+	Message    string    // body "message"
 	// Details holds data.detail when the server sent a list of strings
 	// (validation messages); DetailFields holds it when it was an object.
 	Details      []string
@@ -161,7 +190,7 @@ func (e *APIError) Error() string {
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if e.Code != 0 {
 		b.WriteByte(' ')
-		b.WriteString(strconv.Itoa(e.Code))
+		b.WriteString(strconv.Itoa(int(e.Code)))
 	}
 	msg := e.Message
 	if msg == "" {
@@ -204,19 +233,35 @@ func (e *APIError) Is(target error) bool {
 }
 
 // ValidationError reports input the SDK rejected before sending a request.
+// It names the offending value twice: as the caller wrote it in Go (a
+// struct field such as "Limit" or `Metadata["a"]`, or a parameter such as
+// "channelID") and as the server would have received it ("options.limit",
+// "metadata[a]", "channelId"), so that both a Go reader and a reader of the
+// API documentation find it.
 type ValidationError struct {
-	Field   string // the wire name of the offending field, e.g. "userIds"
-	Message string // what is wrong with it
+	Field     string // the Go field or parameter, e.g. "Limit", "userIDs"
+	WireField string // the wire name of the same value, e.g. "options.limit", "userIds"
+	Message   string // what is wrong with it
 }
 
-// Error names the field and the problem.
+// Error names the field and the problem, e.g. "chatadmin: invalid Limit
+// (options.limit): must be at most 100, got 101".
 func (e *ValidationError) Error() string {
-	return "chatadmin: invalid " + e.Field + ": " + e.Message
+	name := e.Field
+	if e.WireField != "" && e.WireField != e.Field {
+		if name == "" {
+			name = e.WireField
+		} else {
+			name += " (" + e.WireField + ")"
+		}
+	}
+	return "chatadmin: invalid " + name + ": " + e.Message
 }
 
 // Is makes every ValidationError match ErrInvalidInput.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
 
-func invalid(field, format string, args ...any) error {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+// invalid builds a *ValidationError for the Go name field, sent as wire.
+func invalid(field, wire, format string, args ...any) error {
+	return &ValidationError{Field: field, WireField: wire, Message: fmt.Sprintf(format, args...)}
 }

@@ -3,6 +3,8 @@ package chatadmin
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,7 +30,7 @@ func closeErr(t *testing.T, status int, contentType, body string) error {
 func TestAPIErrorSentinels(t *testing.T) {
 	cases := []struct {
 		status int
-		code   int
+		code   ErrorCode
 		want   error
 	}{
 		{400, CodeBadRequest, ErrBadRequest},
@@ -147,4 +149,57 @@ func TestAPIErrorNeverHoldsToken(t *testing.T) {
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.NotContains(t, string(apiErr.Body), testToken)
+}
+
+// TestErrorCodeString: %v names a known code without its prefix, %d keeps
+// the number, and an unknown code prints as its number.
+func TestErrorCodeString(t *testing.T) {
+	assert.Equal(t, "NotFound", fmt.Sprintf("%v", CodeNotFound))
+	assert.Equal(t, "400400", fmt.Sprintf("%d", CodeNotFound))
+	assert.Equal(t, "TooManyMembersInChannel", CodeTooManyMembersInChannel.String())
+	assert.Equal(t, "400399", ErrorCode(400399).String())
+	for code, name := range codeNames {
+		assert.NotContains(t, name, "Code", "%d", code)
+		assert.NotEqual(t, strconv.Itoa(int(code)), code.String())
+	}
+}
+
+// TestValidationErrorNamesGoAndWireFields: the error names the value as the
+// caller wrote it in Go and as the server would have read it.
+func TestValidationErrorNamesGoAndWireFields(t *testing.T) {
+	c := newTestClient(t)
+	ctx := context.Background()
+	cases := []struct {
+		goField, wire, msg string
+		err                error
+	}{
+		{"Limit", "options.limit", "chatadmin: invalid Limit (options.limit): must be at most 100, got 101",
+			func() error { _, err := c.Channels.List(ctx, &ChannelListOptions{Limit: 101}); return err }()},
+		{"channelID", "channelId", "chatadmin: invalid channelID (channelId): is required",
+			func() error { _, err := c.Channels.Create(ctx, "", nil); return err }()},
+		{`Metadata["a"]["b"]`, "metadata[a][b]", "",
+			func() error {
+				_, err := c.Users.Update(ctx, "u1", &UserUpdateRequest{Metadata: Metadata{"a": map[string]any{"b": nil}}})
+				return err
+			}()},
+		{"Regex", "ruleId", "", func() error {
+			_, err := c.Blacklist.Update(ctx, "b1", &BlacklistUpdateRequest{Match: MatchExactWord})
+			return err
+		}()},
+		{"Text", "data.text", "", func() error { _, err := c.Messages.Create(ctx, "lobby", &MessageCreateRequest{}); return err }()},
+		{"period", "mutePeriod", "", c.Channels.Mute(ctx, "lobby", 0)},
+		{"messageID", "messageId", "", func() error { _, err := c.Messages.GetFile(ctx, ""); return err }()},
+		{"req", "", "chatadmin: invalid req: nothing to update",
+			func() error { _, err := c.Users.Update(ctx, "u1", &UserUpdateRequest{}); return err }()},
+	}
+	for _, tc := range cases {
+		var verr *ValidationError
+		if assert.ErrorAs(t, tc.err, &verr, tc.goField) {
+			assert.Equal(t, tc.goField, verr.Field)
+			assert.Equal(t, tc.wire, verr.WireField)
+			if tc.msg != "" {
+				assert.Equal(t, tc.msg, verr.Error())
+			}
+		}
+	}
 }

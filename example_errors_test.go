@@ -30,15 +30,15 @@ func ExampleAPIError() {
 	err = client.Channels.UnbanUsers(ctx, "general", []string{"bob"})
 	var apiErr *chatadmin.APIError
 	if errors.As(err, &apiErr) && apiErr.Code == chatadmin.CodeNotBanned {
-		fmt.Println(apiErr.StatusCode, apiErr.Code, apiErr.Route)
+		fmt.Printf("%d %v (%d) %s\n", apiErr.StatusCode, apiErr.Code, apiErr.Code, apiErr.Route)
 	}
 	// Output:
 	// chatadmin: GET /api/v2/message/:messageId: 404 400400: Message Not Found.
-	// 400 400316 /api/v2/channel/:channelId/users/unban
+	// 400 NotBanned (400316) /api/v2/channel/:channelId/users/unban
 }
 
 // Input the SDK can check itself is refused before anything is sent, with
-// a *ValidationError naming the wire field.
+// a *ValidationError naming the Go field and the wire field.
 func ExampleValidationError() {
 	srv := chatadmintest.NewServer()
 	defer srv.Close()
@@ -55,11 +55,11 @@ func ExampleValidationError() {
 
 	var verr *chatadmin.ValidationError
 	if errors.As(err, &verr) {
-		fmt.Println(verr.Field, errors.Is(err, chatadmin.ErrInvalidInput))
+		fmt.Println(verr.Field, verr.WireField, errors.Is(err, chatadmin.ErrInvalidInput))
 	}
 	fmt.Println(len(srv.Requests()), "requests sent")
 	// Output:
-	// userIds true
+	// userIDs userIds true
 	// 0 requests sent
 }
 
@@ -75,7 +75,7 @@ func ExampleBlacklistService_Add() {
 	ctx := context.Background()
 
 	// exactWord: "darn" is refused, "darning" is not.
-	if err := client.Blacklist.Add(ctx, []string{"darn"}, chatadmin.MatchExactWord); err != nil {
+	if err := client.Blacklist.Add(ctx, &chatadmin.BlacklistAddRequest{Regexs: []string{"darn"}, Match: chatadmin.MatchExactWord}); err != nil {
 		log.Fatal(err)
 	}
 	for _, text := range []string{"Darning socks", "Darn it"} {
@@ -105,7 +105,7 @@ func ExampleWhitelistService_Add() {
 	}
 	ctx := context.Background()
 
-	if err := client.Whitelist.Add(ctx, []string{`(^|\.)example\.com$`}); err != nil {
+	if err := client.Whitelist.Add(ctx, &chatadmin.WhitelistAddRequest{Regexs: []string{`(^|\.)example\.com$`}}); err != nil {
 		log.Fatal(err)
 	}
 	for _, text := range []string{"See https://docs.example.com/faq", "Free prizes at https://prizes.test"} {

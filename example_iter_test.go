@@ -43,7 +43,7 @@ func ExampleChannelsService_Pages() {
 	}
 	ctx := context.Background()
 	for _, id := range []string{"c1", "c2", "c3", "c4", "c5"} {
-		if _, err := client.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: id}); err != nil {
+		if _, err := client.Channels.Create(ctx, id, nil); err != nil {
 			log.Fatal(err)
 		}
 	}

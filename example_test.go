@@ -112,8 +112,7 @@ func ExampleWithRetrySafe() {
 	srv.InjectFault(chatadmintest.Fault{Route: "POST /api/v2/channel", Status: 503, Times: 1})
 
 	var info chatadmin.ResponseInfo
-	res, err := client.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: "lobby"},
-		chatadmin.WithRetrySafe(), chatadmin.WithResponseInfo(&info))
+	res, err := client.Channels.Create(ctx, "lobby", nil, chatadmin.WithRetrySafe(), chatadmin.WithResponseInfo(&info))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -130,8 +129,7 @@ func ExampleChannelsService_Create() {
 		log.Fatal(err)
 	}
 
-	res, err := client.Channels.Create(context.Background(), &chatadmin.ChannelCreateRequest{
-		ChannelID:   "lobby",
+	res, err := client.Channels.Create(context.Background(), "lobby", &chatadmin.ChannelCreateRequest{
 		DisplayName: "Lobby",
 		Tags:        []string{"public"},
 		UserIDs:     []string{"alice", "bob"},
@@ -243,7 +241,7 @@ func ExampleRolesService_Add() {
 	}
 	ctx := context.Background()
 
-	err = client.Roles.Add(ctx, &chatadmin.RoleAddRequest{Names: []string{"support"}, Permissions: []string{"MUTE_CHANNEL", "DELETE_MESSAGE"}})
+	err = client.Roles.Add(ctx, []string{"support"}, &chatadmin.RoleAddRequest{Permissions: []string{"MUTE_CHANNEL", "DELETE_MESSAGE"}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -271,7 +269,7 @@ func ExampleReactionsService_Create() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.Reactions.Create(ctx, &chatadmin.ReactionRequest{ReferenceID: msg.MessageID, ReactionName: "like"})
+	_, err = client.Reactions.Create(ctx, msg.MessageID, "like")
 	if err != nil {
 		log.Fatal(err)
 	}

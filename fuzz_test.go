@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/chatadmin/chatadmin-go/chatadmintest"
+	"github.com/chatadmin/chatadmin-go/internal/qs"
 )
 
 // FuzzRoutePathParams checks that no id changes which route is hit: the
@@ -24,7 +24,7 @@ func FuzzRoutePathParams(f *testing.F) {
 		path, err := expandRoute(route, []string{id})
 		if id == "" {
 			var verr *ValidationError
-			if !errors.As(err, &verr) || verr.Field != "channelId" {
+			if !errors.As(err, &verr) || verr.WireField != "channelId" || verr.Field != "channelID" {
 				t.Fatalf("empty id: got %v, want a channelId ValidationError", err)
 			}
 			return
@@ -92,14 +92,14 @@ func FuzzFormEncoding(f *testing.F) {
 		if len(shape) > 0 {
 			meta["s"] = metadataFromShape(shape, []string{k1, v1, k2, v2, "sku", "a1"})
 		}
-		req := &ChannelCreateRequest{
+		req := &channelCreateForm{
 			ChannelID: channelID,
-			Type:      ChannelTypeStandard,
+			Type:      "standard",
 			Tags:      tags,
 			UserIDs:   []string{"u1"},
 			Metadata:  meta,
 		}
-		if checkRequired("channelId", channelID) != nil || checkTags("tags", tags) != nil {
+		if checkRequired("channelID", "channelId", channelID) != nil || checkTags("Tags", "tags", tags) != nil {
 			return
 		}
 		// channelId, type, userIds[] and the tags besides the metadata.
@@ -119,7 +119,7 @@ func FuzzFormEncoding(f *testing.F) {
 		if !carries {
 			t.Fatalf("sent %#v, which a form cannot carry, as %q", meta, pl.data)
 		}
-		parsed, err := chatadmintest.ParseQS(string(pl.data))
+		parsed, err := qs.Parse(string(pl.data))
 		if err != nil {
 			t.Fatalf("qs parse of %q: %v", pl.data, err)
 		}

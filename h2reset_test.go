@@ -249,7 +249,7 @@ func TestHTTP2ResetAfterActNoReplay(t *testing.T) {
 		call        func(o RequestOption) error
 	}{
 		{"create channel", "POST /api/v2/channel", func(o RequestOption) error {
-			_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "h2-once"}, o)
+			_, err := c.Channels.Create(ctx, "h2-once", nil, o)
 			return err
 		}},
 		{"create message", "POST /api/v2/message", func(o RequestOption) error {
@@ -270,13 +270,13 @@ func TestHTTP2ResetAfterActNoReplay(t *testing.T) {
 			return c.Channels.Close(ctx, "random", o)
 		}},
 		{"blacklist add", "POST /api/v2/blacklist/records", func(o RequestOption) error {
-			return c.Blacklist.Add(ctx, []string{"once"}, MatchAnywhere, o)
+			return c.Blacklist.Add(ctx, &BlacklistAddRequest{Regexs: []string{"once"}, Match: MatchAnywhere}, o)
 		}},
 		{"whitelist add", "POST /api/v2/whitelist/records", func(o RequestOption) error {
-			return c.Whitelist.Add(ctx, []string{"once\\.example"}, o)
+			return c.Whitelist.Add(ctx, &WhitelistAddRequest{Regexs: []string{"once\\.example"}}, o)
 		}},
 		{"reaction add", "POST /api/v2/reactions", func(o RequestOption) error {
-			_, err := c.Reactions.Create(ctx, &ReactionRequest{ReferenceID: msgID, ReactionName: "once"}, o)
+			_, err := c.Reactions.Create(ctx, msgID, "once", o)
 			return err
 		}},
 	}

@@ -75,7 +75,7 @@ func TestSwitchingProtocolsHeldOpen(t *testing.T) {
 	}{
 		{"safe query", func(ctx context.Context) error { _, err := c.Channels.List(ctx, nil); return err }},
 		{"unsafe create", func(ctx context.Context) error {
-			_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "x"})
+			_, err := c.Channels.Create(ctx, "x", nil)
 			return err
 		}},
 	} {
@@ -162,7 +162,7 @@ func TestErrorTextsHaveOnePrefix(t *testing.T) {
 	check(t, "API error", err)
 	check(t, "validation error", ec.Channels.Close(ctx, ""))
 	emu.InjectFault(chatadmintest.Fault{Route: "POST /api/v2/channel", Drop: chatadmintest.DropAfterHandler})
-	_, err = ec.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "c"})
+	_, err = ec.Channels.Create(ctx, "c", nil)
 	require.ErrorIs(t, err, ErrOutcomeUnknown)
 	check(t, "outcome unknown", err)
 	emu.InjectFault(chatadmintest.Fault{Route: "POST /api/v2/channels", Status: 503, Times: 2})

@@ -13,23 +13,28 @@ import (
 // messages, upload images and files, and download them.
 type MessagesService struct{ service }
 
+// MessageType is the kind of a message, which decides the shape of its
+// data.
+type MessageType string
+
 // Message types of Message.Type. Create sends text or custom; image and
 // file messages come from CreateImage and CreateFile.
 const (
-	MessageTypeText   = "text"
-	MessageTypeImage  = "image"
-	MessageTypeFile   = "file"
-	MessageTypeCustom = "custom"
+	MessageTypeText   MessageType = "text"
+	MessageTypeImage  MessageType = "image"
+	MessageTypeFile   MessageType = "file"
+	MessageTypeCustom MessageType = "custom"
 )
 
 // Message is a message in a channel.
 type Message struct {
-	MessageID string `json:"messageId"`
-	ChannelID string `json:"channelId"`
-	UserID    string `json:"userId"` // the sender
-	Type      string `json:"type"`   // MessageTypeText, MessageTypeImage, MessageTypeFile or MessageTypeCustom
+	MessageID string      `json:"messageId"`
+	ChannelID string      `json:"channelId"`
+	UserID    string      `json:"userId"` // the sender
+	Type      MessageType `json:"type"`
 	// Data is kept raw because its shape depends on Type (and, for custom
-	// messages, on the application): read it with Text or DecodeData.
+	// messages, on the application): read it with Text, Image, File or
+	// DecodeData.
 	Data           json.RawMessage `json:"data,omitempty"`
 	Tags           []string        `json:"tags,omitempty"`
 	ParentID       string          `json:"parentId,omitempty"` // the message this one comments on
@@ -54,6 +59,38 @@ func (m *Message) Text() string {
 		return ""
 	}
 	return d.Text
+}
+
+// ImageData is the data of an image message. The v2 docs do not describe
+// it; these are the fields the provider's image messages carry.
+type ImageData struct {
+	FileID  string `json:"fileId"`            // the stored image; GetImage downloads it
+	Caption string `json:"caption,omitempty"` // "" when none was given
+}
+
+// FileData is the data of a file message. The v2 docs do not describe it;
+// these are the fields the provider's file messages carry.
+type FileData struct {
+	FileID   string `json:"fileId"`             // the stored file; GetFile downloads it
+	FileName string `json:"fileName,omitempty"` // the uploaded file's name
+}
+
+// Image returns the data of an image message; ok is false when m is not an
+// image message or its data is not an object.
+func (m *Message) Image() (data ImageData, ok bool) {
+	if m.Type != MessageTypeImage || len(m.Data) == 0 || json.Unmarshal(m.Data, &data) != nil {
+		return ImageData{}, false
+	}
+	return data, true
+}
+
+// File returns the data of a file message; ok is false when m is not a
+// file message or its data is not an object.
+func (m *Message) File() (data FileData, ok bool) {
+	if m.Type != MessageTypeFile || len(m.Data) == 0 || json.Unmarshal(m.Data, &data) != nil {
+		return FileData{}, false
+	}
+	return data, true
 }
 
 // DecodeData decodes Data into v, typically the application's own struct
@@ -123,22 +160,22 @@ type messageQueryOptions struct {
 }
 
 func (o *MessageListOptions) validate() error {
-	if err := checkTags("tags", o.Tags); err != nil {
+	if err := checkTags("Tags", "tags", o.Tags); err != nil {
 		return err
 	}
-	if err := checkTags("excludeTags", o.ExcludeTags); err != nil {
+	if err := checkTags("ExcludeTags", "excludeTags", o.ExcludeTags); err != nil {
 		return err
 	}
-	if o.After < 0 {
-		return invalid("options.after", "must not be negative, got %d", o.After)
-	}
-	if o.Before < 0 {
-		return invalid("options.before", "must not be negative, got %d", o.Before)
-	}
-	if err := checkLimit("options.first", o.First); err != nil {
+	if err := checkSkip("After", "options.after", o.After); err != nil {
 		return err
 	}
-	return checkLimit("options.last", o.Last)
+	if err := checkSkip("Before", "options.before", o.Before); err != nil {
+		return err
+	}
+	if err := checkLimit("First", "options.first", o.First); err != nil {
+		return err
+	}
+	return checkLimit("Last", "options.last", o.Last)
 }
 
 func (o *MessageListOptions) wire(channelID string) *messageQuery {
@@ -157,7 +194,7 @@ func (o *MessageListOptions) wire(channelID string) *messageQuery {
 type messagesResponse struct {
 	Messages *[maxListItems]messageSlot `json:"messages"`
 	Users    *[maxListItems]userSlot    `json:"users"`
-	Paging   *Paging                    `json:"paging"`
+	Paging   *paging                    `json:"paging"`
 	messages []Message                  // Messages checked, set by check
 	users    []User                     // Users checked, set by check
 }
@@ -171,7 +208,7 @@ type messageCreateResponse struct {
 
 // query sends one message query.
 func (s *MessagesService) query(ctx context.Context, channelID string, opts *MessageListOptions, reqOpts []RequestOption) (*messagesResponse, error) {
-	if err := checkRequired("channelId", channelID); err != nil {
+	if err := checkRequired("channelID", "channelId", channelID); err != nil {
 		return nil, err
 	}
 	if opts == nil {
@@ -215,6 +252,8 @@ func (s *MessagesService) List(ctx context.Context, channelID string, opts *Mess
 // first, each page still oldest first. A token sweep resumes from a saved
 // Page.Next; a window sweep from After set to the last ChannelSegment seen.
 // WithReadAhead fetches the next page while the loop works on this one.
+//
+// API: POST /api/v2/messages (JSON), one request per page
 func (s *MessagesService) Pages(ctx context.Context, channelID string, opts *MessageListOptions, reqOpts ...RequestOption) iter.Seq2[*MessagePage, error] {
 	return pages(ctx, func() fetchPage[*MessagePage] { return s.newSweep(channelID, opts, reqOpts).fetch }, reqOpts)
 }
@@ -223,6 +262,8 @@ func (s *MessagesService) Pages(ctx context.Context, channelID string, opts *Mes
 // loop needs them (in the order Pages gives). Breaking out of the loop
 // stops fetching. WithReadAhead fetches the next page while the loop works
 // on the current one.
+//
+// API: POST /api/v2/messages (JSON), one request per page
 func (s *MessagesService) All(ctx context.Context, channelID string, opts *MessageListOptions, reqOpts ...RequestOption) iter.Seq2[Message, error] {
 	return items(s.Pages(ctx, channelID, opts, reqOpts...))
 }
@@ -331,7 +372,7 @@ func (s *MessagesService) Get(ctx context.Context, messageID string, reqOpts ...
 
 // MessageCreateRequest describes a new text or custom message.
 type MessageCreateRequest struct {
-	Type string // MessageTypeText (the default) or MessageTypeCustom
+	Type MessageType // MessageTypeText (the default) or MessageTypeCustom
 	// Text is the body of a text message, at most MaxTextLength characters.
 	Text string
 	// Data is the payload of a custom message: anything that encodes as a
@@ -344,20 +385,20 @@ type MessageCreateRequest struct {
 // messageCreateBody is the JSON body of a create.
 type messageCreateBody struct {
 	ChannelID string          `json:"channelId"`
-	Type      string          `json:"type"`
+	Type      MessageType     `json:"type"`
 	Data      json.RawMessage `json:"data"`
 	Tags      []string        `json:"tags,omitempty"`
 	ParentID  string          `json:"parentId,omitempty"`
 }
 
 func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error) {
-	if err := checkRequired("channelId", channelID); err != nil {
+	if err := checkRequired("channelID", "channelId", channelID); err != nil {
 		return nil, err
 	}
 	if r == nil {
-		return nil, invalid("data.text", "is required")
+		return nil, invalid("Text", "data.text", "is required")
 	}
-	if err := checkTags("tags", r.Tags); err != nil {
+	if err := checkTags("Tags", "tags", r.Tags); err != nil {
 		return nil, err
 	}
 	body := &messageCreateBody{ChannelID: channelID, Type: r.Type, Tags: r.Tags, ParentID: r.ParentID}
@@ -367,12 +408,12 @@ func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error
 	switch body.Type {
 	case MessageTypeText:
 		if r.Data != nil {
-			return nil, invalid("data", "is for custom messages: set Type to %q, or use Text", MessageTypeCustom)
+			return nil, invalid("Data", "data", "is for custom messages: set Type to %q, or use Text", MessageTypeCustom)
 		}
-		if err := checkRequired("data.text", r.Text); err != nil {
+		if err := checkRequired("Text", "data.text", r.Text); err != nil {
 			return nil, err
 		}
-		if err := checkMaxChars("data.text", r.Text, MaxTextLength); err != nil {
+		if err := checkMaxChars("Text", "data.text", r.Text, MaxTextLength); err != nil {
 			return nil, err
 		}
 		body.Data, _ = json.Marshal(struct {
@@ -380,21 +421,21 @@ func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error
 		}{r.Text})
 	case MessageTypeCustom:
 		if r.Text != "" {
-			return nil, invalid("data.text", "is for text messages: put custom content in Data")
+			return nil, invalid("Text", "data.text", "is for text messages: put custom content in Data")
 		}
 		data, err := json.Marshal(r.Data)
 		if err != nil {
-			return nil, invalid("data", "does not encode as JSON: %v", err)
+			return nil, invalid("Data", "data", "does not encode as JSON: %v", err)
 		}
 		if !bytes.HasPrefix(data, []byte("{")) {
-			return nil, invalid("data", "must be a JSON object, got %.20s", data)
+			return nil, invalid("Data", "data", "must be a JSON object, got %.20s", data)
 		}
 		if len(data) > MaxCustomData {
-			return nil, invalid("data", "at most %d bytes encoded, got %d", MaxCustomData, len(data))
+			return nil, invalid("Data", "data", "at most %d bytes encoded, got %d", MaxCustomData, len(data))
 		}
 		body.Data = data
 	default:
-		return nil, checkEnum("type", body.Type, MessageTypeText, MessageTypeCustom)
+		return nil, checkEnum("Type", "type", body.Type, MessageTypeText, MessageTypeCustom)
 	}
 	return body, nil
 }
@@ -433,19 +474,22 @@ func (s *MessagesService) Delete(ctx context.Context, messageID string, reqOpts 
 
 // ImageMessageRequest describes an image message.
 type ImageMessageRequest struct {
-	File     *UploadFile `url:"-"`                       // required: the image
-	Caption  string      `url:"caption,omitempty"`       // optional
-	Tags     []string    `url:"tags,brackets,omitempty"` // at most MaxTags
-	ParentID string      `url:"parentId,omitempty"`      // makes the message a comment
+	File     *UploadFile // required: the image
+	Caption  string      // optional
+	Tags     []string    // at most MaxTags
+	ParentID string      // makes the message a comment
 	// FullImage keeps the original, downloadable as ImageSizeFull. It is
 	// always sent, false included.
-	FullImage bool `url:"fullImage"`
+	FullImage bool
 }
 
 // imageMessageForm is the multipart fields of an image message.
 type imageMessageForm struct {
-	ChannelID string `url:"channelId"`
-	ImageMessageRequest
+	ChannelID string      `url:"channelId"`
+	Caption   string      `url:"caption,omitempty"`
+	Tags      bracketList `url:"tags,omitempty"`
+	ParentID  string      `url:"parentId,omitempty"`
+	FullImage bool        `url:"fullImage"`
 }
 
 // CreateImage uploads an image and posts it as an image message. The file
@@ -457,19 +501,20 @@ func (s *MessagesService) CreateImage(ctx context.Context, channelID string, req
 	if req == nil {
 		req = &ImageMessageRequest{}
 	}
-	return s.upload(ctx, "Messages.CreateImage", "/api/v2/messages/images", channelID, req.File, req.Tags, &imageMessageForm{channelID, *req}, reqOpts)
+	form := &imageMessageForm{ChannelID: channelID, Caption: req.Caption, Tags: req.Tags, ParentID: req.ParentID, FullImage: req.FullImage}
+	return s.upload(ctx, "Messages.CreateImage", "/api/v2/messages/images", channelID, req.File, req.Tags, form, reqOpts)
 }
 
 // upload validates and sends an image or file message: fields are the
 // multipart text fields (a go-querystring-tagged struct).
 func (s *MessagesService) upload(ctx context.Context, op, route, channelID string, file *UploadFile, tags []string, fields any, reqOpts []RequestOption) (*Message, error) {
-	if err := checkRequired("channelId", channelID); err != nil {
+	if err := checkRequired("channelID", "channelId", channelID); err != nil {
 		return nil, err
 	}
 	if file == nil {
-		return nil, invalid("file", "is required")
+		return nil, invalid("File", "file", "is required")
 	}
-	if err := checkTags("tags", tags); err != nil {
+	if err := checkTags("Tags", "tags", tags); err != nil {
 		return nil, err
 	}
 	ep := endpoint{op: op, method: http.MethodPost, route: route, body: multipartBody{ctx: ctx, fields: fields, file: file}, class: unsafe}
@@ -478,15 +523,16 @@ func (s *MessagesService) upload(ctx context.Context, op, route, channelID strin
 
 // FileMessageRequest describes a file message.
 type FileMessageRequest struct {
-	File     *UploadFile `url:"-"`                       // required: the file
-	Tags     []string    `url:"tags,brackets,omitempty"` // at most MaxTags
-	ParentID string      `url:"parentId,omitempty"`      // makes the message a comment
+	File     *UploadFile // required: the file
+	Tags     []string    // at most MaxTags
+	ParentID string      // makes the message a comment
 }
 
 // fileMessageForm is the multipart fields of a file message.
 type fileMessageForm struct {
-	ChannelID string `url:"channelId"`
-	FileMessageRequest
+	ChannelID string      `url:"channelId"`
+	Tags      bracketList `url:"tags,omitempty"`
+	ParentID  string      `url:"parentId,omitempty"`
 }
 
 // CreateFile uploads a file and posts it as a file message. The file is
@@ -498,7 +544,8 @@ func (s *MessagesService) CreateFile(ctx context.Context, channelID string, req 
 	if req == nil {
 		req = &FileMessageRequest{}
 	}
-	return s.upload(ctx, "Messages.CreateFile", "/api/v2/messages/files", channelID, req.File, req.Tags, &fileMessageForm{channelID, *req}, reqOpts)
+	form := &fileMessageForm{ChannelID: channelID, Tags: req.Tags, ParentID: req.ParentID}
+	return s.upload(ctx, "Messages.CreateFile", "/api/v2/messages/files", channelID, req.File, req.Tags, form, reqOpts)
 }
 
 // ImageSize is a size of a stored image, for GetImage.
@@ -522,11 +569,10 @@ type imageQuery struct {
 //
 // API: GET /api/v2/messages/:messageId/images (query)
 func (s *MessagesService) GetImage(ctx context.Context, messageID string, size ImageSize, reqOpts ...RequestOption) (*Download, error) {
-	if err := checkRequired("size", string(size)); err != nil {
+	if err := checkRequired("size", "size", string(size)); err != nil {
 		return nil, err
 	}
-	if err := checkEnum("size", string(size), string(ImageSizeSmall), string(ImageSizeMedium),
-		string(ImageSizeLarge), string(ImageSizeFull)); err != nil {
+	if err := checkEnum("size", "size", size, ImageSizeSmall, ImageSizeMedium, ImageSizeLarge, ImageSizeFull); err != nil {
 		return nil, err
 	}
 	ep := endpoint{op: "Messages.GetImage", method: http.MethodGet, route: "/api/v2/messages/:messageId/images", params: []string{messageID},

@@ -411,7 +411,8 @@ func TestMessagesValidation(t *testing.T) {
 	for _, tc := range cases {
 		var verr *ValidationError
 		if assert.ErrorAs(t, tc.err, &verr, "field %s", tc.field) {
-			assert.Equal(t, tc.field, verr.Field)
+			assert.Equal(t, tc.field, verr.WireField, "wire field")
+			assert.NotEmpty(t, verr.Field, "Go field")
 			assert.True(t, errors.Is(tc.err, ErrInvalidInput))
 		}
 	}

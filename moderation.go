@@ -78,7 +78,8 @@ type ruleIDsForm struct {
 
 // ruleUpdateForm is the body of an update. The spec names the new pattern
 // "ruleId" ("Word to be updated to" / "Url to be updated to"), so that is
-// what carries Regex on the wire; it is required.
+// what carries Regex on the wire; it is required. IsMatchExactWord is nil
+// for the whitelist, which has no such flag.
 type ruleUpdateForm struct {
 	Regex            string `url:"ruleId"`
 	IsMatchExactWord *bool  `url:"isMatchExactWord,omitempty"`
@@ -89,7 +90,7 @@ type ruleUpdateForm struct {
 func (s *rulesService) list(ctx context.Context, opts *RuleListOptions, reqOpts []RequestOption) ([]Rule, error) {
 	var regexs []string
 	if opts != nil && len(opts.Regexs) > 0 {
-		if err := checkIDs("regexs", opts.Regexs, MaxRegexs); err != nil {
+		if err := checkIDs("Regexs", "regexs", opts.Regexs, MaxRegexs); err != nil {
 			return nil, err
 		}
 		regexs = opts.Regexs
@@ -139,7 +140,7 @@ func uniqueStrings(ss []string) []string {
 
 // add is not retried once sent: a repeat would add every pattern twice.
 func (s *rulesService) add(ctx context.Context, regexs []string, exactWord bool, reqOpts []RequestOption) error {
-	if err := checkIDs("regexs", regexs, MaxRegexs); err != nil {
+	if err := checkIDs("Regexs", "regexs", regexs, MaxRegexs); err != nil {
 		return err
 	}
 	form := ruleAddForm{Regexs: regexs}
@@ -151,7 +152,7 @@ func (s *rulesService) add(ctx context.Context, regexs []string, exactWord bool,
 }
 
 func (s *rulesService) delete(ctx context.Context, ruleIDs []string, reqOpts []RequestOption) error {
-	if err := checkIDs("ruleIds", ruleIDs, 0); err != nil {
+	if err := checkIDs("ruleIDs", "ruleIds", ruleIDs, 0); err != nil {
 		return err
 	}
 	ep := endpoint{op: s.kind.op.delete, method: http.MethodDelete, route: s.kind.route, body: formBody{&ruleIDsForm{ruleIDs}}, class: safe}
@@ -159,13 +160,13 @@ func (s *rulesService) delete(ctx context.Context, ruleIDs []string, reqOpts []R
 }
 
 func (s *rulesService) update(ctx context.Context, ruleID string, form *ruleUpdateForm, reqOpts []RequestOption) (*Rule, error) {
-	if err := checkRequired("ruleId", ruleID); err != nil {
+	if err := checkRequired("ruleID", "ruleId", ruleID); err != nil {
 		return nil, err
 	}
 	if form.Regex == "" {
 		// The spec lists the body's ruleId ("Word to be updated to") as
 		// required, and the server answers 400 without it.
-		return nil, invalid("ruleId", "the new pattern (sent as the body's ruleId) is required")
+		return nil, invalid("Regex", "ruleId", "is required")
 	}
 	var out Rule
 	ep := endpoint{op: s.kind.op.update, method: http.MethodPut, route: s.kind.route + "/:ruleId", params: []string{ruleID},
@@ -197,14 +198,23 @@ const (
 	MatchExactWord WordMatch = true  // "bad" matches "so bad!" but not "badminton"
 )
 
-// Add blacklists words: one rule per pattern in regexs (at most
-// MaxRegexs), matching as match says. It is not retried once sent: if the connection
-// fails after sending, the error wraps ErrOutcomeUnknown; List shows what
-// was added.
+// BlacklistAddRequest holds the patterns of new blacklist rules.
+type BlacklistAddRequest struct {
+	Regexs []string  // one rule per pattern, at least one, at most MaxRegexs
+	Match  WordMatch // how every new rule matches (MatchAnywhere by default)
+}
+
+// Add blacklists words: one rule per pattern in req.Regexs, matching as
+// req.Match says. It is not retried once sent: if the connection fails after
+// sending, the error wraps ErrOutcomeUnknown. The answer holds no rule ids:
+// List by pattern shows what was added.
 //
 // API: POST /api/v2/blacklist/records (form)
-func (s *BlacklistService) Add(ctx context.Context, regexs []string, match WordMatch, reqOpts ...RequestOption) error {
-	return s.add(ctx, regexs, bool(match), reqOpts)
+func (s *BlacklistService) Add(ctx context.Context, req *BlacklistAddRequest, reqOpts ...RequestOption) error {
+	if req == nil {
+		req = &BlacklistAddRequest{}
+	}
+	return s.add(ctx, req.Regexs, bool(req.Match), reqOpts)
 }
 
 // Delete removes blacklist rules by id.
@@ -214,32 +224,33 @@ func (s *BlacklistService) Delete(ctx context.Context, ruleIDs []string, reqOpts
 	return s.delete(ctx, ruleIDs, reqOpts)
 }
 
-// BlacklistUpdateRequest holds the changes to a blacklist rule. Regex is
-// required.
+// BlacklistUpdateRequest is the new state of a blacklist rule.
 type BlacklistUpdateRequest struct {
-	// Regex is the rule's new pattern, required even to change only the
-	// flag (then give the current pattern): the spec sends it in a body
-	// field named "ruleId" ("Word to be updated to") that it does not mark
+	// Regex is the rule's new pattern, required even to change only Match
+	// (then give the current pattern): the spec sends it in a body field
+	// named "ruleId" ("Word to be updated to") that it does not mark
 	// optional, and the server answers 400 without it.
 	Regex string
-	// IsMatchExactWord sets the exact-word flag; nil does not send it. The
-	// spec gives the field a default of false, so a server may reset the
-	// flag when an update omits it: set it to keep the flag for certain.
-	IsMatchExactWord *bool
+	// Match is the rule's new exact-word setting. It is always sent,
+	// MatchAnywhere included: the spec gives the field a default of false,
+	// so a server may reset the flag when an update omits it.
+	Match WordMatch
 }
 
-// Update sets a blacklist rule's pattern and, if given, its exact-word flag,
-// and returns the rule. ruleID names the rule in the path; the spec's description of
-// that segment ("Word to be updated") suggests the current word may also
-// name it, but the SDK and the provider's docs use the rule id.
+// Update sets a blacklist rule's pattern and exact-word setting and returns
+// the rule. A nil request is refused ("nothing to update"), and so is an
+// empty Regex, before anything is sent. ruleID names the rule in the path;
+// the spec's description of that segment ("Word to be updated") suggests
+// the current word may also name it, but the SDK and the provider's docs
+// use the rule id.
 //
 // API: PUT /api/v2/blacklist/records/:ruleId (form)
 func (s *BlacklistService) Update(ctx context.Context, ruleID string, req *BlacklistUpdateRequest, reqOpts ...RequestOption) (*Rule, error) {
-	var form ruleUpdateForm
-	if req != nil {
-		form = ruleUpdateForm{Regex: req.Regex, IsMatchExactWord: req.IsMatchExactWord}
+	if req == nil {
+		return nil, errNothingToUpdate()
 	}
-	return s.update(ctx, ruleID, &form, reqOpts)
+	exact := bool(req.Match)
+	return s.update(ctx, ruleID, &ruleUpdateForm{Regex: req.Regex, IsMatchExactWord: &exact}, reqOpts)
 }
 
 // List returns the whitelist's rules. The list is not paginated. A filter
@@ -251,13 +262,22 @@ func (s *WhitelistService) List(ctx context.Context, opts *RuleListOptions, reqO
 	return s.list(ctx, opts, reqOpts)
 }
 
-// Add whitelists link hosts: one rule per pattern in regexs (at most
-// MaxRegexs). It is not retried once sent: if the connection fails after
-// sending, the error wraps ErrOutcomeUnknown; List shows what was added.
+// WhitelistAddRequest holds the patterns of new whitelist rules.
+type WhitelistAddRequest struct {
+	Regexs []string // one rule per pattern, at least one, at most MaxRegexs
+}
+
+// Add whitelists link hosts: one rule per pattern in req.Regexs. It is not
+// retried once sent: if the connection fails after sending, the error wraps
+// ErrOutcomeUnknown. The answer holds no rule ids: List by pattern shows
+// what was added.
 //
 // API: POST /api/v2/whitelist/records (form)
-func (s *WhitelistService) Add(ctx context.Context, regexs []string, reqOpts ...RequestOption) error {
-	return s.add(ctx, regexs, false, reqOpts)
+func (s *WhitelistService) Add(ctx context.Context, req *WhitelistAddRequest, reqOpts ...RequestOption) error {
+	if req == nil {
+		req = &WhitelistAddRequest{}
+	}
+	return s.add(ctx, req.Regexs, false, reqOpts)
 }
 
 // Delete removes whitelist rules by id.
@@ -267,12 +287,22 @@ func (s *WhitelistService) Delete(ctx context.Context, ruleIDs []string, reqOpts
 	return s.delete(ctx, ruleIDs, reqOpts)
 }
 
-// Update replaces a whitelist rule's pattern with regex and returns the
-// rule. The spec sends the new pattern in a body field named "ruleId" ("Url
-// to be updated to"); ruleID names the rule in the path, as for
+// WhitelistUpdateRequest is the new state of a whitelist rule.
+type WhitelistUpdateRequest struct {
+	// Regex is the rule's new pattern, required. The spec sends it in a body
+	// field named "ruleId" ("Url to be updated to").
+	Regex string
+}
+
+// Update replaces a whitelist rule's pattern and returns the rule. A nil
+// request is refused ("nothing to update"), and so is an empty Regex,
+// before anything is sent. ruleID names the rule in the path, as for
 // BlacklistService.Update.
 //
 // API: PUT /api/v2/whitelist/records/:ruleId (form)
-func (s *WhitelistService) Update(ctx context.Context, ruleID, regex string, reqOpts ...RequestOption) (*Rule, error) {
-	return s.update(ctx, ruleID, &ruleUpdateForm{Regex: regex}, reqOpts)
+func (s *WhitelistService) Update(ctx context.Context, ruleID string, req *WhitelistUpdateRequest, reqOpts ...RequestOption) (*Rule, error) {
+	if req == nil {
+		return nil, errNothingToUpdate()
+	}
+	return s.update(ctx, ruleID, &ruleUpdateForm{Regex: req.Regex}, reqOpts)
 }

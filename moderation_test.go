@@ -56,13 +56,19 @@ func TestRulesAdd(t *testing.T) {
 	}{
 		{"BlacklistExact", wire{Method: "POST", Path: "/api/v2/blacklist/records", ContentType: contentTypeForm,
 			Form: url.Values{"regexs[]": {"badword", "worse"}, "isMatchExactWord": {"true"}}},
-			func(c *Client) error { return c.Blacklist.Add(ctx, []string{"badword", "worse"}, MatchExactWord) }},
+			func(c *Client) error {
+				return c.Blacklist.Add(ctx, &BlacklistAddRequest{Regexs: []string{"badword", "worse"}, Match: MatchExactWord})
+			}},
 		{"BlacklistNotExact", wire{Method: "POST", Path: "/api/v2/blacklist/records", ContentType: contentTypeForm,
 			Form: url.Values{"regexs[]": {"badword"}, "isMatchExactWord": {"false"}}},
-			func(c *Client) error { return c.Blacklist.Add(ctx, []string{"badword"}, MatchAnywhere) }},
+			func(c *Client) error {
+				return c.Blacklist.Add(ctx, &BlacklistAddRequest{Regexs: []string{"badword"}, Match: MatchAnywhere})
+			}},
 		{"Whitelist", wire{Method: "POST", Path: "/api/v2/whitelist/records", ContentType: contentTypeForm,
 			Form: url.Values{"regexs[]": {`example\.com`}}},
-			func(c *Client) error { return c.Whitelist.Add(ctx, []string{`example\.com`}) }},
+			func(c *Client) error {
+				return c.Whitelist.Add(ctx, &WhitelistAddRequest{Regexs: []string{`example\.com`}})
+			}},
 	}
 	acks := []string{"OK", `{"success":true}`, ""}
 	for i, tc := range cases {
@@ -94,11 +100,10 @@ func TestRulesDelete(t *testing.T) {
 
 func TestBlacklistUpdate(t *testing.T) {
 	c := newTestClient(t)
-	exact := false
 	replyFixture(t, expect(t, wire{Method: "PUT", Path: "/api/v2/blacklist/records/b%2F1", ContentType: contentTypeForm,
-		Form: url.Values{"ruleId": {"worseword"}, "isMatchExactWord": {"false"}}}), "rule_blacklist_update_wrapped.json")
+		Form: url.Values{"ruleId": {"worseword"}, "isMatchExactWord": {"true"}}}), "rule_blacklist_update_wrapped.json")
 
-	rule, err := c.Blacklist.Update(context.Background(), "b/1", &BlacklistUpdateRequest{Regex: "worseword", IsMatchExactWord: &exact})
+	rule, err := c.Blacklist.Update(context.Background(), "b/1", &BlacklistUpdateRequest{Regex: "worseword", Match: MatchExactWord})
 	require.NoError(t, err)
 	assert.Equal(t, "b1", rule.RuleID)
 	assert.Equal(t, "worseword", rule.Regex)
@@ -107,10 +112,13 @@ func TestBlacklistUpdate(t *testing.T) {
 	assert.Equal(t, time.Date(2024, 6, 1, 12, 30, 0, 0, time.UTC), rule.UpdatedAt.UTC())
 }
 
-func TestBlacklistUpdateRegexOnly(t *testing.T) {
+// TestBlacklistUpdateAlwaysSendsMatch: the spec gives isMatchExactWord a
+// default of false, so an update that left it out could reset the flag;
+// MatchAnywhere is sent as false.
+func TestBlacklistUpdateAlwaysSendsMatch(t *testing.T) {
 	c := newTestClient(t)
 	replyFixture(t, expect(t, wire{Method: "PUT", Path: "/api/v2/blacklist/records/b1", ContentType: contentTypeForm,
-		Form: url.Values{"ruleId": {"worseword"}}}), "rule_blacklist_update_wrapped.json")
+		Form: url.Values{"ruleId": {"worseword"}, "isMatchExactWord": {"false"}}}), "rule_blacklist_update_wrapped.json")
 	_, err := c.Blacklist.Update(context.Background(), "b1", &BlacklistUpdateRequest{Regex: "worseword"})
 	require.NoError(t, err)
 }
@@ -125,16 +133,20 @@ func TestBlacklistUpdateRequiresRegex(t *testing.T) {
 	c, err := NewClient(srv.Token(), WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	ctx := context.Background()
-	require.NoError(t, c.Blacklist.Add(ctx, []string{"badword"}, MatchExactWord))
+	require.NoError(t, c.Blacklist.Add(ctx, &BlacklistAddRequest{Regexs: []string{"badword"}, Match: MatchExactWord}))
 	rules, err := c.Blacklist.List(ctx, nil)
 	require.NoError(t, err)
 	require.Len(t, rules, 1)
 
-	exact := false
-	_, err = c.Blacklist.Update(ctx, rules[0].RuleID, &BlacklistUpdateRequest{IsMatchExactWord: &exact})
-	assertInvalidField(t, "ruleId", err)
 	requests := srv.Requests()
-	_, err = c.Blacklist.Update(ctx, rules[0].RuleID, &BlacklistUpdateRequest{Regex: "badword", IsMatchExactWord: &exact})
+	_, err = c.Blacklist.Update(ctx, rules[0].RuleID, &BlacklistUpdateRequest{Match: MatchAnywhere})
+	assertInvalidField(t, "ruleId", err)
+	_, err = c.Blacklist.Update(ctx, rules[0].RuleID, nil)
+	assertNothingToUpdate(t, err)
+	_, err = c.Whitelist.Update(ctx, rules[0].RuleID, nil)
+	assertNothingToUpdate(t, err)
+	assert.Len(t, srv.Requests(), len(requests), "the refused updates sent nothing")
+	_, err = c.Blacklist.Update(ctx, rules[0].RuleID, &BlacklistUpdateRequest{Regex: "badword", Match: MatchAnywhere})
 	require.NoError(t, err)
 	assert.Len(t, srv.Requests(), len(requests)+1, "the refused update sent nothing")
 }
@@ -144,7 +156,7 @@ func TestWhitelistUpdate(t *testing.T) {
 	replyFixture(t, expect(t, wire{Method: "PUT", Path: "/api/v2/whitelist/records/w1", ContentType: contentTypeForm,
 		Form: url.Values{"ruleId": {`docs\.example\.com`}}}), "rule_whitelist_update.json")
 
-	rule, err := c.Whitelist.Update(context.Background(), "w1", `docs\.example\.com`)
+	rule, err := c.Whitelist.Update(context.Background(), "w1", &WhitelistUpdateRequest{Regex: `docs\.example\.com`})
 	require.NoError(t, err)
 	assert.Equal(t, "w1", rule.RuleID)
 	assert.Equal(t, `docs\.example\.com`, rule.Regex)
@@ -159,16 +171,19 @@ func TestRulesValidation(t *testing.T) {
 		tooMany[i] = "w"
 	}
 	bUpdate := func(id string, r *BlacklistUpdateRequest) error { _, err := c.Blacklist.Update(ctx, id, r); return err }
-	wUpdate := func(id, regex string) error { _, err := c.Whitelist.Update(ctx, id, regex); return err }
+	wUpdate := func(id, regex string) error {
+		_, err := c.Whitelist.Update(ctx, id, &WhitelistUpdateRequest{Regex: regex})
+		return err
+	}
 	cases := []struct {
 		field string
 		err   error
 	}{
-		{"regexs", c.Blacklist.Add(ctx, nil, MatchAnywhere)},
-		{"regexs", c.Blacklist.Add(ctx, tooMany, MatchExactWord)},
-		{"regexs", c.Whitelist.Add(ctx, []string{})},
-		{"regexs", c.Whitelist.Add(ctx, []string{"a", ""})},
-		{"regexs", c.Whitelist.Add(ctx, tooMany)},
+		{"regexs", c.Blacklist.Add(ctx, &BlacklistAddRequest{Regexs: nil, Match: MatchAnywhere})},
+		{"regexs", c.Blacklist.Add(ctx, &BlacklistAddRequest{Regexs: tooMany, Match: MatchExactWord})},
+		{"regexs", c.Whitelist.Add(ctx, &WhitelistAddRequest{Regexs: []string{}})},
+		{"regexs", c.Whitelist.Add(ctx, &WhitelistAddRequest{Regexs: []string{"a", ""}})},
+		{"regexs", c.Whitelist.Add(ctx, &WhitelistAddRequest{Regexs: tooMany})},
 		{"regexs", func() error {
 			_, err := c.Blacklist.List(ctx, &RuleListOptions{Regexs: []string{""}})
 			return err
@@ -176,7 +191,6 @@ func TestRulesValidation(t *testing.T) {
 		{"ruleIds", c.Blacklist.Delete(ctx, nil)},
 		{"ruleIds", c.Whitelist.Delete(ctx, []string{""})},
 		{"ruleId", bUpdate("", &BlacklistUpdateRequest{Regex: "x"})},
-		{"ruleId", bUpdate("b1", nil)},
 		{"ruleId", bUpdate("b1", &BlacklistUpdateRequest{})},
 		{"ruleId", wUpdate("", "x")},
 		{"ruleId", wUpdate("w1", "")},
@@ -184,6 +198,7 @@ func TestRulesValidation(t *testing.T) {
 	for _, tc := range cases {
 		assertInvalidField(t, tc.field, tc.err)
 	}
+	assertNothingToUpdate(t, bUpdate("b1", nil))
 }
 
 // TestRulesListSplitsLongFilters: the server's query parser (qs defaults,
@@ -200,9 +215,9 @@ func TestRulesListSplitsLongFilters(t *testing.T) {
 	for i := range 45 {
 		words = append(words, fmt.Sprintf("w%02d", i))
 	}
-	require.NoError(t, c.Blacklist.Add(ctx, words, MatchAnywhere))
-	require.NoError(t, c.Whitelist.Add(ctx, words))
-	require.NoError(t, c.Blacklist.Add(ctx, []string{"w07"}, MatchExactWord)) // two rules, one regex
+	require.NoError(t, c.Blacklist.Add(ctx, &BlacklistAddRequest{Regexs: words, Match: MatchAnywhere}))
+	require.NoError(t, c.Whitelist.Add(ctx, &WhitelistAddRequest{Regexs: words}))
+	require.NoError(t, c.Blacklist.Add(ctx, &BlacklistAddRequest{Regexs: []string{"w07"}, Match: MatchExactWord})) // two rules, one regex
 	all, err := c.Blacklist.List(ctx, nil)
 	require.NoError(t, err)
 	require.Len(t, all, 46)

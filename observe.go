@@ -128,9 +128,9 @@ type AttemptEvent struct {
 	// LimiterWait is the time the rate limiter held this attempt (cause
 	// WaitLimiter); 0 without a limiter.
 	LimiterWait time.Duration
-	StatusCode  int   // 0 when no response arrived
-	Code        int   // the error body's API code, when the response was an error with one
-	Err         error // the transport error, with the token scrubbed; nil when a response arrived
+	StatusCode  int       // 0 when no response arrived
+	Code        ErrorCode // the error body's API code, when the response was an error with one
+	Err         error     // the transport error, with the token scrubbed; nil when a response arrived
 	// OutcomeUnknown is set when the request was sent, no answer came and
 	// the call is not safe to repeat: the server may have acted.
 	OutcomeUnknown bool
@@ -217,7 +217,7 @@ type CallEnd struct {
 	// StatusCode is the last response's status (0 when none arrived);
 	// Code the API error code the caller got, if any.
 	StatusCode int
-	Code       int
+	Code       ErrorCode
 	// Stats is the client's state as the call ends, for gauges.
 	Stats ClientStats
 }
@@ -346,7 +346,7 @@ func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, r
 	ob.limiterWait = 0
 }
 
-func retryReason(status, code int) string {
+func retryReason(status int, code ErrorCode) string {
 	switch {
 	case status == 0:
 		return RetryReasonTransport

@@ -78,7 +78,7 @@ func TestObserverOpNames(t *testing.T) {
 	rec := &recorder{}
 	c := emulatorClient(t, srv, WithObserver(rec), WithMaxAttempts(1))
 	ctx := context.Background()
-	_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "ops"})
+	_, err := c.Channels.Create(ctx, "ops", nil)
 	require.NoError(t, err)
 	msg, err := c.Messages.Create(ctx, "ops", &MessageCreateRequest{Text: "hi"})
 	require.NoError(t, err)
@@ -98,7 +98,7 @@ func TestObserverOpNames(t *testing.T) {
 				break
 			}
 		},
-		"Channels.Create":            func() { _, _ = c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "ops2"}) },
+		"Channels.Create":            func() { _, _ = c.Channels.Create(ctx, "ops2", nil) },
 		"Channels.UpdateDisplayName": func() { _, _ = c.Channels.UpdateDisplayName(ctx, "ops", "Ops") },
 		"Channels.AddUsers":          func() { _ = c.Channels.AddUsers(ctx, "ops", users) },
 		"Channels.RemoveUsers":       func() { _ = c.Channels.RemoveUsers(ctx, "ops", users) },
@@ -155,15 +155,15 @@ func TestObserverOpNames(t *testing.T) {
 		"Users.Unban":      func() { _ = c.Users.Unban(ctx, "u1") },
 		"Users.ClearFlags": func() { _, _ = c.Users.ClearFlags(ctx, "u1") },
 		"Roles.List":       func() { _, _ = c.Roles.List(ctx, nil) },
-		"Roles.Add":        func() { _ = c.Roles.Add(ctx, &RoleAddRequest{Names: []string{"r"}, Permissions: []string{"p"}}) },
+		"Roles.Add":        func() { _ = c.Roles.Add(ctx, []string{"r"}, &RoleAddRequest{Permissions: []string{"p"}}) },
 		"Blacklist.List":   func() { _, _ = c.Blacklist.List(ctx, nil) },
-		"Blacklist.Add":    func() { _ = c.Blacklist.Add(ctx, []string{"bad"}, false) },
+		"Blacklist.Add":    func() { _ = c.Blacklist.Add(ctx, &BlacklistAddRequest{Regexs: []string{"bad"}, Match: false}) },
 		"Blacklist.Delete": func() { _ = c.Blacklist.Delete(ctx, []string{"r1"}) },
 		"Blacklist.Update": func() { _, _ = c.Blacklist.Update(ctx, "r1", &BlacklistUpdateRequest{Regex: "x"}) },
 		"Whitelist.List":   func() { _, _ = c.Whitelist.List(ctx, nil) },
-		"Whitelist.Add":    func() { _ = c.Whitelist.Add(ctx, []string{"example.com"}) },
+		"Whitelist.Add":    func() { _ = c.Whitelist.Add(ctx, &WhitelistAddRequest{Regexs: []string{"example.com"}}) },
 		"Whitelist.Delete": func() { _ = c.Whitelist.Delete(ctx, []string{"r1"}) },
-		"Whitelist.Update": func() { _, _ = c.Whitelist.Update(ctx, "r1", "example.org") },
+		"Whitelist.Update": func() { _, _ = c.Whitelist.Update(ctx, "r1", &WhitelistUpdateRequest{Regex: "example.org"}) },
 		"Reactions.List":   func() { _, _ = c.Reactions.List(ctx, msg.MessageID, nil) },
 		"Reactions.Pages": func() {
 			for range c.Reactions.Pages(ctx, msg.MessageID, nil) {
@@ -176,10 +176,10 @@ func TestObserverOpNames(t *testing.T) {
 			}
 		},
 		"Reactions.Create": func() {
-			_, _ = c.Reactions.Create(ctx, &ReactionRequest{ReferenceID: msg.MessageID, ReactionName: "like"})
+			_, _ = c.Reactions.Create(ctx, msg.MessageID, "like")
 		},
 		"Reactions.Delete": func() {
-			_, _ = c.Reactions.Delete(ctx, &ReactionRequest{ReferenceID: msg.MessageID, ReactionName: "like"})
+			_, _ = c.Reactions.Delete(ctx, msg.MessageID, "like")
 		},
 		"Reactions.MostReacted": func() { _, _ = c.Reactions.MostReacted(ctx, "like", nil) },
 	}
@@ -222,7 +222,7 @@ func TestObserverRetriedCall(t *testing.T) {
 	rec := &recorder{}
 	c := emulatorClient(t, srv, WithObserver(rec))
 	ctx := context.Background()
-	_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "lobby-4711"})
+	_, err := c.Channels.Create(ctx, "lobby-4711", nil)
 	require.NoError(t, err)
 	srv.InjectFault(chatadmintest.Fault{Route: "POST /api/v2/channel/:channelId/users/ban", Status: 503})
 	rec.take()
@@ -289,7 +289,7 @@ func TestObserverRetryAfterAndOutcomeUnknown(t *testing.T) {
 	assert.GreaterOrEqual(t, a2.RetryWait, time.Second)
 
 	srv.InjectFault(chatadmintest.Fault{Route: "POST /api/v2/channel", Drop: chatadmintest.DropAfterHandler})
-	_, err = c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "gone"})
+	_, err = c.Channels.Create(ctx, "gone", nil)
 	require.ErrorIs(t, err, ErrOutcomeUnknown)
 	calls = rec.take()
 	require.Len(t, calls, 1)

@@ -18,15 +18,15 @@ type Page[T any] struct {
 	Previous string
 }
 
-// Paging is the "paging" object of list responses. The server spells the
+// paging is the "paging" object of list responses. The server spells the
 // previous-page token "prev" or "previous"; both decode into Previous.
-type Paging struct {
+type paging struct {
 	Next     string `json:"next,omitempty"`
 	Previous string `json:"previous,omitempty"`
 }
 
 // UnmarshalJSON accepts both spellings of the previous-page token.
-func (p *Paging) UnmarshalJSON(data []byte) error {
+func (p *paging) UnmarshalJSON(data []byte) error {
 	var raw struct {
 		Next     string `json:"next"`
 		Prev     string `json:"prev"`

@@ -108,7 +108,7 @@ func (c *Client) observeAnswer(ctx context.Context, st *callState, resp *http.Re
 }
 
 // observeThrottledBody reports a 2xx answer whose body was a 400311 error.
-func (c *Client) observeThrottledBody(ctx context.Context, st *callState, resp *http.Response, code int) {
+func (c *Client) observeThrottledBody(ctx context.Context, st *callState, resp *http.Response, code ErrorCode) {
 	if c.limiter == nil || code != CodeRateLimited {
 		return
 	}

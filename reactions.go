@@ -10,9 +10,9 @@ import (
 // reactions made as the admin.
 type ReactionsService struct{ service }
 
-// ReferenceTypeMessage is the only kind of item the spec lets reactions
-// refer to, and the default of every ReferenceType field.
-const ReferenceTypeMessage = "message"
+// referenceTypeMessage is the only kind of item the spec lets reactions
+// refer to: the SDK sends it, and reactions are always a message's.
+const referenceTypeMessage = "message"
 
 // Reactor is one user's reaction to an item.
 type Reactor struct {
@@ -26,11 +26,10 @@ type Reactor struct {
 // ReactionListOptions selects the reactors of a query. The zero value lists
 // every reactor of a message with the server's default page size.
 type ReactionListOptions struct {
-	ReferenceType string // ReferenceTypeMessage (the default)
-	ReactionName  string // only reactions with this name
-	Skip          int    // reactors to skip
-	Limit         int    // reactors per page, at most MaxPageLimit
-	Token         string // a Page.Next or Page.Previous token; resumes a sweep
+	ReactionName string // only reactions with this name
+	Skip         int    // reactors to skip
+	Limit        int    // reactors per page, at most MaxPageLimit
+	Token        string // a Page.Next or Page.Previous token; resumes a sweep
 }
 
 // reactorQuery is the query string of a reactor query; the options object
@@ -52,18 +51,15 @@ func (o *ReactionListOptions) validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := checkEnum("referenceType", o.ReferenceType, ReferenceTypeMessage); err != nil {
+	if err := checkSkip("Skip", "options.skip", o.Skip); err != nil {
 		return err
 	}
-	if o.Skip < 0 {
-		return invalid("options.skip", "must not be negative, got %d", o.Skip)
-	}
-	return checkLimit("options.limit", o.Limit)
+	return checkLimit("Limit", "options.limit", o.Limit)
 }
 
 type reactorListResponse struct {
 	Reactions *[maxListItems]reactionGroup `json:"reactions"`
-	Paging    Paging                       `json:"paging"`
+	Paging    paging                       `json:"paging"`
 	items     []Reactor                    // every group's reactors, set by check
 }
 
@@ -73,22 +69,18 @@ type reactionGroup struct {
 	marker
 }
 
-// List returns one page of the reactors of the item referenceID (a message
-// id).
+// List returns one page of the reactors of a message.
 //
 // API: GET /api/v2/reactions (query)
-func (s *ReactionsService) List(ctx context.Context, referenceID string, opts *ReactionListOptions, reqOpts ...RequestOption) (*Page[Reactor], error) {
-	if err := checkRequired("referenceId", referenceID); err != nil {
+func (s *ReactionsService) List(ctx context.Context, messageID string, opts *ReactionListOptions, reqOpts ...RequestOption) (*Page[Reactor], error) {
+	if err := checkRequired("messageID", "referenceId", messageID); err != nil {
 		return nil, err
 	}
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	q := reactorQuery{ReferenceID: referenceID, ReferenceType: ReferenceTypeMessage}
+	q := reactorQuery{ReferenceID: messageID, ReferenceType: referenceTypeMessage}
 	if opts != nil {
-		if opts.ReferenceType != "" {
-			q.ReferenceType = opts.ReferenceType
-		}
 		if opts.ReactionName != "" || opts.Skip != 0 || opts.Limit != 0 || opts.Token != "" {
 			q.Options = &reactorOptions{ReactionName: opts.ReactionName, Skip: opts.Skip, Limit: opts.Limit, Token: opts.Token}
 		}
@@ -104,9 +96,11 @@ func (s *ReactionsService) List(ctx context.Context, referenceID string, opts *R
 // Pages iterates over the pages of a reactor query, starting at opts.Token
 // when it is set. Each page's Next token can be saved to resume later.
 // WithReadAhead fetches the next page while the loop works on this one.
-func (s *ReactionsService) Pages(ctx context.Context, referenceID string, opts *ReactionListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[Reactor], error] {
+//
+// API: GET /api/v2/reactions (query), one request per page
+func (s *ReactionsService) Pages(ctx context.Context, messageID string, opts *ReactionListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[Reactor], error] {
 	return tokenPages(ctx, opts, func(ctx context.Context, o *ReactionListOptions) (*Page[Reactor], error) {
-		return s.List(ctx, referenceID, o, reqOpts...)
+		return s.List(ctx, messageID, o, reqOpts...)
 	}, reqOpts)
 }
 
@@ -114,50 +108,40 @@ func (o *ReactionListOptions) startToken() string { return o.Token }
 
 func (o *ReactionListOptions) resumeAt(token string) { o.Skip, o.Limit, o.Token = 0, 0, token }
 
-// All iterates over every reactor of the item referenceID, fetching pages as
-// the loop needs them. Breaking out of the loop stops fetching.
+// All iterates over every reactor of a message, fetching pages as the loop
+// needs them. Breaking out of the loop stops fetching.
 // WithReadAhead fetches the next page while the loop works on the current
 // one.
-func (s *ReactionsService) All(ctx context.Context, referenceID string, opts *ReactionListOptions, reqOpts ...RequestOption) iter.Seq2[Reactor, error] {
-	return items(s.Pages(ctx, referenceID, opts, reqOpts...))
+//
+// API: GET /api/v2/reactions (query), one request per page
+func (s *ReactionsService) All(ctx context.Context, messageID string, opts *ReactionListOptions, reqOpts ...RequestOption) iter.Seq2[Reactor, error] {
+	return items(s.Pages(ctx, messageID, opts, reqOpts...))
 }
 
-// ReactionRequest names a reaction of the admin to an item.
-type ReactionRequest struct {
-	ReferenceID   string `url:"referenceId"`   // required: the message id
-	ReferenceType string `url:"referenceType"` // ReferenceTypeMessage (the default)
-	ReactionName  string `url:"reactionName"`  // required, e.g. "like"
+// reactionForm is the body of a reaction create or delete.
+type reactionForm struct {
+	ReferenceID   string `url:"referenceId"`
+	ReferenceType string `url:"referenceType"`
+	ReactionName  string `url:"reactionName"`
 }
 
-// form validates r and returns the form to send, with the default type
-// filled in.
-func (r *ReactionRequest) form() (*ReactionRequest, error) {
-	if r == nil {
-		return nil, invalid("referenceId", "is required")
-	}
-	f := *r
-	if f.ReferenceType == "" {
-		f.ReferenceType = ReferenceTypeMessage
-	}
-	if err := checkRequired("referenceId", f.ReferenceID); err != nil {
+func newReactionForm(messageID, reactionName string) (*reactionForm, error) {
+	if err := checkRequired("messageID", "referenceId", messageID); err != nil {
 		return nil, err
 	}
-	if err := checkEnum("referenceType", f.ReferenceType, ReferenceTypeMessage); err != nil {
+	if err := checkRequired("reactionName", "reactionName", reactionName); err != nil {
 		return nil, err
 	}
-	if err := checkRequired("reactionName", f.ReactionName); err != nil {
-		return nil, err
-	}
-	return &f, nil
+	return &reactionForm{ReferenceID: messageID, ReferenceType: referenceTypeMessage, ReactionName: reactionName}, nil
 }
 
-// Create adds the admin's reaction to an item and returns the new
-// reaction's id. It is not retried once sent: if the connection fails after
-// sending, the error wraps ErrOutcomeUnknown.
+// Create adds the admin's reaction reactionName (e.g. "like") to a message
+// and returns the new reaction's id. It is not retried once sent: if the
+// connection fails after sending, the error wraps ErrOutcomeUnknown.
 //
 // API: POST /api/v2/reactions (form)
-func (s *ReactionsService) Create(ctx context.Context, req *ReactionRequest, reqOpts ...RequestOption) (string, error) {
-	form, err := req.form()
+func (s *ReactionsService) Create(ctx context.Context, messageID, reactionName string, reqOpts ...RequestOption) (string, error) {
+	form, err := newReactionForm(messageID, reactionName)
 	if err != nil {
 		return "", err
 	}
@@ -169,13 +153,13 @@ func (s *ReactionsService) Create(ctx context.Context, req *ReactionRequest, req
 	return out.AddedID, nil
 }
 
-// Delete removes the admin's reaction from an item and returns the removed
-// reaction's id. The body is a form, as the spec says, although the
-// provider's own SDKs send JSON.
+// Delete removes the admin's reaction reactionName from a message and
+// returns the removed reaction's id. The body is a form, as the spec says,
+// although the provider's own SDKs send JSON.
 //
 // API: DELETE /api/v2/reactions (form)
-func (s *ReactionsService) Delete(ctx context.Context, req *ReactionRequest, reqOpts ...RequestOption) (string, error) {
-	form, err := req.form()
+func (s *ReactionsService) Delete(ctx context.Context, messageID, reactionName string, reqOpts ...RequestOption) (string, error) {
+	form, err := newReactionForm(messageID, reactionName)
 	if err != nil {
 		return "", err
 	}
@@ -220,12 +204,12 @@ type mostReactedQuery struct {
 //
 // API: GET /api/v2/reactions/messages/most (query)
 func (s *ReactionsService) MostReacted(ctx context.Context, reactionName string, opts *MostReactedOptions, reqOpts ...RequestOption) ([]MostReactedMessage, error) {
-	if err := checkRequired("reactionName", reactionName); err != nil {
+	if err := checkRequired("reactionName", "reactionName", reactionName); err != nil {
 		return nil, err
 	}
 	q := mostReactedQuery{ReactionName: reactionName}
 	if opts != nil {
-		if err := checkLimit("limit", opts.Limit); err != nil {
+		if err := checkLimit("Limit", "limit", opts.Limit); err != nil {
 			return nil, err
 		}
 		q.Limit = opts.Limit

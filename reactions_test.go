@@ -25,7 +25,7 @@ func TestReactionsList(t *testing.T) {
 	}), "reactions_query_wrapped.json")
 
 	page, err := c.Reactions.List(context.Background(), "m1", &ReactionListOptions{
-		ReferenceType: ReferenceTypeMessage, ReactionName: "like", Skip: 4, Limit: 2, Token: "eyJza2lwIjo0fQ==",
+		ReactionName: "like", Skip: 4, Limit: 2, Token: "eyJza2lwIjo0fQ==",
 	})
 	require.NoError(t, err)
 	require.Len(t, page.Items, 2)
@@ -77,7 +77,7 @@ func TestReactionsCreate(t *testing.T) {
 		Form: url.Values{"referenceId": {"m1"}, "referenceType": {"message"}, "reactionName": {"like"}}}),
 		"reactions_added.json")
 
-	id, err := c.Reactions.Create(context.Background(), &ReactionRequest{ReferenceID: "m1", ReactionName: "like"})
+	id, err := c.Reactions.Create(context.Background(), "m1", "like")
 	require.NoError(t, err)
 	assert.Equal(t, "r9", id)
 }
@@ -88,8 +88,7 @@ func TestReactionsDelete(t *testing.T) {
 		Form: url.Values{"referenceId": {"m1"}, "referenceType": {"message"}, "reactionName": {"like"}}}),
 		"reactions_removed_wrapped.json")
 
-	id, err := c.Reactions.Delete(context.Background(), &ReactionRequest{
-		ReferenceID: "m1", ReferenceType: ReferenceTypeMessage, ReactionName: "like"})
+	id, err := c.Reactions.Delete(context.Background(), "m1", "like")
 	require.NoError(t, err)
 	assert.Equal(t, "r9", id)
 }
@@ -118,22 +117,19 @@ func TestReactionsValidation(t *testing.T) {
 	c := newTestClient(t)
 	ctx := context.Background()
 	list := func(id string, o *ReactionListOptions) error { _, err := c.Reactions.List(ctx, id, o); return err }
-	create := func(r *ReactionRequest) error { _, err := c.Reactions.Create(ctx, r); return err }
-	remove := func(r *ReactionRequest) error { _, err := c.Reactions.Delete(ctx, r); return err }
+	create := func(id, name string) error { _, err := c.Reactions.Create(ctx, id, name); return err }
+	remove := func(id, name string) error { _, err := c.Reactions.Delete(ctx, id, name); return err }
 	cases := []struct {
 		field string
 		err   error
 	}{
 		{"referenceId", list("", nil)},
-		{"referenceType", list("m1", &ReactionListOptions{ReferenceType: "post"})},
 		{"options.limit", list("m1", &ReactionListOptions{Limit: 101})},
 		{"options.skip", list("m1", &ReactionListOptions{Skip: -1})},
-		{"referenceId", create(nil)},
-		{"referenceId", create(&ReactionRequest{ReactionName: "like"})},
-		{"referenceType", create(&ReactionRequest{ReferenceID: "m1", ReferenceType: "story", ReactionName: "like"})},
-		{"reactionName", create(&ReactionRequest{ReferenceID: "m1"})},
-		{"referenceId", remove(&ReactionRequest{ReactionName: "like"})},
-		{"reactionName", remove(&ReactionRequest{ReferenceID: "m1"})},
+		{"referenceId", create("", "like")},
+		{"reactionName", create("m1", "")},
+		{"referenceId", remove("", "like")},
+		{"reactionName", remove("m1", "")},
 		{"reactionName", func() error { _, err := c.Reactions.MostReacted(ctx, "", nil); return err }()},
 		{"limit", func() error {
 			_, err := c.Reactions.MostReacted(ctx, "like", &MostReactedOptions{Limit: -1})

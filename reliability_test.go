@@ -88,7 +88,7 @@ func testNoDuplicateCreates(t *testing.T, proto string, srvOpts ...chatadmintest
 	defer srv.Close()
 	c := emulatorClient(t, srv, WithMaxAttempts(6))
 	ctx := context.Background()
-	_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "dups"})
+	_, err := c.Channels.Create(ctx, "dups", nil)
 	require.NoError(t, err)
 	img := tinyPNG(t)
 
@@ -97,7 +97,7 @@ func testNoDuplicateCreates(t *testing.T, proto string, srvOpts ...chatadmintest
 		call        func(i int) error
 	}{
 		{"channel", "POST /api/v2/channel", func(i int) error {
-			_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: fmt.Sprintf("dup-%04d", i)})
+			_, err := c.Channels.Create(ctx, fmt.Sprintf("dup-%04d", i), nil)
 			return err
 		}},
 		{"message", "POST /api/v2/message", func(i int) error {
@@ -154,15 +154,15 @@ func testNoDuplicateCreates(t *testing.T, proto string, srvOpts ...chatadmintest
 	}
 	for m, err := range c.Messages.All(ctx, "dups", nil) {
 		require.NoError(t, err)
-		var d struct{ Text, Caption, FileName string }
-		require.NoError(t, m.DecodeData(&d))
+		img, _ := m.Image()
+		file, _ := m.File()
 		switch m.Type {
-		case "text":
-			records["message"][d.Text]++
-		case "image":
-			records["image"][d.Caption]++
-		case "file":
-			records["file"][d.FileName]++
+		case MessageTypeText:
+			records["message"][m.Text()]++
+		case MessageTypeImage:
+			records["image"][img.Caption]++
+		case MessageTypeFile:
+			records["file"][file.FileName]++
 		}
 	}
 	for k, op := range ops {

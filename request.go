@@ -107,7 +107,7 @@ func expandRoute(route string, params []string) (string, error) {
 			return "", fmt.Errorf("chatadmin: route %s: missing value for %s", route, seg)
 		}
 		if params[n] == "" {
-			return "", invalid(seg[1:], "is required")
+			return "", invalid(goParam(seg[1:]), seg[1:], "is required")
 		}
 		b.WriteString(escapeSegment(params[n]))
 		n++

@@ -47,7 +47,7 @@ type callState struct {
 	outcomeUnknown  bool          // an unsafe request failed after it was sent
 	budgetExhausted bool          // a retry was refused by the client's retry budget
 
-	answerCode   int              // the body code of this attempt's error answer; -1 until read (see errorCode)
+	answerCode   ErrorCode        // the body code of this attempt's error answer; -1 until read (see errorCode)
 	limiterAsked time.Time        // when this attempt asked the rate limiter (ratelimit.go)
 	ob           *callObservation // nil unless the Client has an Observer (observe.go)
 }
@@ -205,7 +205,7 @@ func (st *callState) mayHaveActed(ctx context.Context) bool {
 
 // errorCode is the body code of this attempt's error answer, read once
 // however many of the retry policy, the limiter and the observer ask.
-func (st *callState) errorCode(ctx context.Context, resp *http.Response) int {
+func (st *callState) errorCode(ctx context.Context, resp *http.Response) ErrorCode {
 	if st.answerCode < 0 {
 		st.answerCode = peekErrorCode(ctx, resp)
 	}
@@ -214,7 +214,7 @@ func (st *callState) errorCode(ctx context.Context, resp *http.Response) int {
 
 // peekErrorCode reads an error body (capped at 1 MiB) to find its code, and
 // puts the bytes back so that the caller can still build the error from it.
-func peekErrorCode(ctx context.Context, resp *http.Response) int {
+func peekErrorCode(ctx context.Context, resp *http.Response) ErrorCode {
 	body := readErrorBody(ctx, resp)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))

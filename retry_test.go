@@ -59,7 +59,7 @@ func TestRetryUnsafeCallNotRetriedAfter500(t *testing.T) {
 		w.Write([]byte(`{"status":"error","code":500000,"message":"boom"}`))
 	})
 	c := newServerClient(t, srv)
-	_, err := c.Channels.Create(context.Background(), &ChannelCreateRequest{ChannelID: "x"})
+	_, err := c.Channels.Create(context.Background(), "x", nil)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 500, apiErr.StatusCode)
@@ -75,7 +75,7 @@ func TestRetryUnsafeCallMarkedSafeIsRetried(t *testing.T) {
 		w.Write([]byte(`{"channel":{"channelId":"x"}}`))
 	})
 	c := newServerClient(t, srv)
-	res, err := c.Channels.Create(context.Background(), &ChannelCreateRequest{ChannelID: "x"}, WithRetrySafe())
+	res, err := c.Channels.Create(context.Background(), "x", nil, WithRetrySafe())
 	require.NoError(t, err)
 	assert.Equal(t, "x", res.Channel.ChannelID)
 	assert.EqualValues(t, 2, n.Load())
@@ -90,7 +90,7 @@ func TestRetryUnsafeCallRetriedOn429(t *testing.T) {
 		w.Write([]byte(`{"channel":{"channelId":"x"}}`))
 	})
 	c := newServerClient(t, srv)
-	_, err := c.Channels.Create(context.Background(), &ChannelCreateRequest{ChannelID: "x"})
+	_, err := c.Channels.Create(context.Background(), "x", nil)
 	require.NoError(t, err)
 	assert.EqualValues(t, 2, n.Load(), "a rate-limited create did not happen, so it is repeated")
 }
@@ -215,7 +215,7 @@ func dropAfterRead(w http.ResponseWriter, r *http.Request) {
 func TestRetryUnsafeDroppedConnectionIsOutcomeUnknown(t *testing.T) {
 	srv, n := countingServer(t, func(_ int32, w http.ResponseWriter, r *http.Request) { dropAfterRead(w, r) })
 	c := newServerClient(t, srv)
-	_, err := c.Channels.Create(context.Background(), &ChannelCreateRequest{ChannelID: "x"})
+	_, err := c.Channels.Create(context.Background(), "x", nil)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.EqualValues(t, 1, n.Load())
@@ -244,7 +244,7 @@ func TestRetryUnsafeRefusedConnectionIsRetried(t *testing.T) {
 	c, err := NewClient(testToken, WithBaseURL("http://"+addr), WithRetryWait(time.Millisecond, time.Millisecond), WithMaxAttempts(3))
 	require.NoError(t, err)
 	var info ResponseInfo
-	_, err = c.Channels.Create(context.Background(), &ChannelCreateRequest{ChannelID: "x"}, WithResponseInfo(&info))
+	_, err = c.Channels.Create(context.Background(), "x", nil, WithResponseInfo(&info))
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
 	assert.Equal(t, 3, info.Attempts)

@@ -55,26 +55,26 @@ type roleAddForm struct {
 	Permissions []string `url:"permissions,brackets"`
 }
 
-// RoleAddRequest names roles and the permissions each of them gets.
+// RoleAddRequest holds the permissions that Add gives the roles it names.
 type RoleAddRequest struct {
-	Names       []string // role names (the API's publicIds), at least one
 	Permissions []string // permission names such as "BAN_USER", at least one
 }
 
-// Add creates roles (or replaces their permissions), each named by one of
-// req.Names and holding req.Permissions. It is a PUT, safe to repeat.
+// Add creates the roles roleIDs (role names, the API's publicIds; at least
+// one) or replaces their permissions, each getting req.Permissions. It is a
+// PUT, safe to repeat.
 //
 // API: PUT /api/v2/roles (form)
-func (s *RolesService) Add(ctx context.Context, req *RoleAddRequest, reqOpts ...RequestOption) error {
+func (s *RolesService) Add(ctx context.Context, roleIDs []string, req *RoleAddRequest, reqOpts ...RequestOption) error {
+	if err := checkIDs("roleIDs", "publicIds", roleIDs, 0); err != nil {
+		return err
+	}
 	if req == nil {
-		return invalid("publicIds", "at least one entry is required")
+		req = &RoleAddRequest{}
 	}
-	if err := checkIDs("publicIds", req.Names, 0); err != nil {
+	if err := checkIDs("Permissions", "permissions", req.Permissions, 0); err != nil {
 		return err
 	}
-	if err := checkIDs("permissions", req.Permissions, 0); err != nil {
-		return err
-	}
-	ep := endpoint{op: "Roles.Add", method: http.MethodPut, route: "/api/v2/roles", body: formBody{&roleAddForm{req.Names, req.Permissions}}, class: safe}
+	ep := endpoint{op: "Roles.Add", method: http.MethodPut, route: "/api/v2/roles", body: formBody{&roleAddForm{roleIDs, req.Permissions}}, class: safe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
 }

@@ -37,7 +37,7 @@ func TestRolesAdd(t *testing.T) {
 	// reads a string instead of an array.
 	expect(t, wire{Method: "PUT", Path: "/api/v2/roles", ContentType: contentTypeForm,
 		Form: url.Values{"publicIds[]": {"editor"}, "permissions[]": {"EDIT_MESSAGE"}}}).BodyString("OK")
-	require.NoError(t, c.Roles.Add(context.Background(), &RoleAddRequest{Names: []string{"editor"}, Permissions: []string{"EDIT_MESSAGE"}}))
+	require.NoError(t, c.Roles.Add(context.Background(), []string{"editor"}, &RoleAddRequest{Permissions: []string{"EDIT_MESSAGE"}}))
 }
 
 func TestRolesAddMany(t *testing.T) {
@@ -45,14 +45,14 @@ func TestRolesAddMany(t *testing.T) {
 	expect(t, wire{Method: "PUT", Path: "/api/v2/roles", ContentType: contentTypeForm,
 		Form: url.Values{"publicIds[]": {"editor", "helper"}, "permissions[]": {"EDIT_MESSAGE", "DELETE_MESSAGE"}}}).
 		BodyString(`{"status":"success","data":{}}`)
-	require.NoError(t, c.Roles.Add(context.Background(), &RoleAddRequest{Names: []string{"editor", "helper"}, Permissions: []string{"EDIT_MESSAGE", "DELETE_MESSAGE"}}))
+	require.NoError(t, c.Roles.Add(context.Background(), []string{"editor", "helper"}, &RoleAddRequest{Permissions: []string{"EDIT_MESSAGE", "DELETE_MESSAGE"}}))
 }
 
 func TestRolesValidation(t *testing.T) {
 	c := newTestClient(t)
 	ctx := context.Background()
-	assertInvalidField(t, "publicIds", c.Roles.Add(ctx, &RoleAddRequest{Names: nil, Permissions: []string{"EDIT_MESSAGE"}}))
-	assertInvalidField(t, "publicIds", c.Roles.Add(ctx, &RoleAddRequest{Names: []string{""}, Permissions: []string{"EDIT_MESSAGE"}}))
-	assertInvalidField(t, "permissions", c.Roles.Add(ctx, &RoleAddRequest{Names: []string{"editor"}, Permissions: nil}))
-	assertInvalidField(t, "permissions", c.Roles.Add(ctx, &RoleAddRequest{Names: []string{"editor"}, Permissions: []string{"EDIT_MESSAGE", ""}}))
+	assertInvalidField(t, "publicIds", c.Roles.Add(ctx, nil, &RoleAddRequest{Permissions: []string{"EDIT_MESSAGE"}}))
+	assertInvalidField(t, "publicIds", c.Roles.Add(ctx, []string{""}, &RoleAddRequest{Permissions: []string{"EDIT_MESSAGE"}}))
+	assertInvalidField(t, "permissions", c.Roles.Add(ctx, []string{"editor"}, &RoleAddRequest{Permissions: nil}))
+	assertInvalidField(t, "permissions", c.Roles.Add(ctx, []string{"editor"}, &RoleAddRequest{Permissions: []string{"EDIT_MESSAGE", ""}}))
 }

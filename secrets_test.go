@@ -238,7 +238,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 			return err
 		}},
 		{"create", func(ctx context.Context, info *ResponseInfo) error {
-			_, err := c.Channels.Create(ctx, &ChannelCreateRequest{ChannelID: "x"}, WithResponseInfo(info))
+			_, err := c.Channels.Create(ctx, "x", nil, WithResponseInfo(info))
 			return err
 		}},
 		{"action", func(ctx context.Context, info *ResponseInfo) error {
@@ -281,7 +281,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		}
 	}
 	// Failures that never reach the server.
-	_, err = c.Channels.Create(context.Background(), &ChannelCreateRequest{})
+	_, err = c.Channels.Create(context.Background(), "", nil)
 	sink.addErr("validation", err)
 	_, err = c.Messages.CreateFile(context.Background(), "lobby", &FileMessageRequest{File: FileFromPath("/nonexistent/file")})
 	sink.addErr("missing file", err)

@@ -42,24 +42,6 @@ func (t Timestamp) MarshalJSON() ([]byte, error) {
 	return json.Marshal(t.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
 }
 
-// FlexInt is an integer that the API sometimes sends as a string ("12345").
-type FlexInt int64
-
-// UnmarshalJSON accepts a number, a numeric string, "" or null.
-func (n *FlexInt) UnmarshalJSON(data []byte) error {
-	s := string(bytes.Trim(data, `"`))
-	if s == "" || s == "null" {
-		*n = 0
-		return nil
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return err
-	}
-	*n = FlexInt(v)
-	return nil
-}
-
 // Ptr returns a pointer to v, for the optional fields of requests, where
 // nil means "not sent" and a pointer to a zero value is sent:
 //

@@ -120,7 +120,7 @@ func (f *UploadFile) resolve(ctx context.Context) (*uploadSource, error) {
 			return nil, fmt.Errorf("chatadmin: file: %w", err)
 		}
 		if !fi.Mode().IsRegular() {
-			return nil, invalid("file", "%s is not a regular file", f.path)
+			return nil, invalid("File", "file", "%s is not a regular file", f.path)
 		}
 		src.size = fi.Size()
 		if src.name == "" {
@@ -130,10 +130,10 @@ func (f *UploadFile) resolve(ctx context.Context) (*uploadSource, error) {
 		src.open = func() (io.ReadCloser, error) { return os.Open(path) }
 	}
 	if src.size < -1 {
-		return nil, invalid("file", "size %d is negative", src.size)
+		return nil, invalid("File", "file", "size %d is negative", src.size)
 	}
 	if src.size > MaxUploadSize {
-		return nil, invalid("file", "is %d bytes, over the limit of %d", src.size, MaxUploadSize)
+		return nil, invalid("File", "file", "is %d bytes, over the limit of %d", src.size, MaxUploadSize)
 	}
 	if src.name == "" {
 		src.name = "file"
@@ -143,12 +143,12 @@ func (f *UploadFile) resolve(ctx context.Context) (*uploadSource, error) {
 	}
 	if f.reader != nil {
 		if f.consumed.Swap(true) {
-			return nil, invalid("file", "a FileFromReader file can be uploaded only once")
+			return nil, invalid("File", "file", "a FileFromReader file can be uploaded only once")
 		}
 		return src.oneShotFrom(ctx, f.reader)
 	}
 	if src.open == nil {
-		return nil, invalid("file", "has no content: make it with FileFromPath, FileFromReaderAt, FileFromFunc or FileFromReader")
+		return nil, invalid("File", "file", "has no content: make it with FileFromPath, FileFromReaderAt, FileFromFunc or FileFromReader")
 	}
 	if src.contentType == "" {
 		// Open once just to sniff: the attempts open it again from the
@@ -447,7 +447,7 @@ func (l *lazyFile) Read(p []byte) (int, error) {
 	case l.n > limit && l.src.size >= 0:
 		return 0, fmt.Errorf("chatadmin: file: longer than its size of %d bytes", l.src.size)
 	case l.n > limit:
-		return 0, invalid("file", "is over the limit of %d bytes", MaxUploadSize)
+		return 0, invalid("File", "file", "is over the limit of %d bytes", MaxUploadSize)
 	case err == io.EOF && l.src.size >= 0 && l.n < l.src.size:
 		return n, fmt.Errorf("chatadmin: file: ended after %d of its %d bytes", l.n, l.src.size)
 	}

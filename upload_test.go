@@ -108,10 +108,11 @@ func TestMessagesCreateImage(t *testing.T) {
 	assert.Equal(t, "m45", m.MessageID)
 	assert.Equal(t, MessageTypeImage, m.Type)
 	assert.Equal(t, []string{"art", "logo"}, m.Tags)
-	var data struct{ FileID, Caption string }
-	require.NoError(t, m.DecodeData(&data))
-	assert.Equal(t, "f45", data.FileID)
-	assert.Equal(t, "The new logo", data.Caption)
+	data, ok := m.Image()
+	require.True(t, ok)
+	assert.Equal(t, ImageData{FileID: "f45", Caption: "The new logo"}, data)
+	_, ok = m.File()
+	assert.False(t, ok, "an image message has no file data")
 }
 
 func TestMessagesCreateImageFullImage(t *testing.T) {
@@ -146,6 +147,11 @@ func TestMessagesCreateFile(t *testing.T) {
 	assert.Equal(t, "m46", m.MessageID)
 	assert.Equal(t, MessageTypeFile, m.Type)
 	assert.Equal(t, []string{"reports"}, m.Tags)
+	data, ok := m.File()
+	require.True(t, ok)
+	assert.Equal(t, FileData{FileID: "f46", FileName: "report.pdf"}, data)
+	_, ok = m.Image()
+	assert.False(t, ok, "a file message has no image data")
 }
 
 func TestUploadContentType(t *testing.T) {
@@ -540,7 +546,8 @@ func TestUploadValidation(t *testing.T) {
 	for _, tc := range cases {
 		var verr *ValidationError
 		if assert.ErrorAs(t, tc.err, &verr, "field %s", tc.field) {
-			assert.Equal(t, tc.field, verr.Field)
+			assert.Equal(t, tc.field, verr.WireField, "wire field")
+			assert.NotEmpty(t, verr.Field, "Go field")
 			assert.True(t, errors.Is(tc.err, ErrInvalidInput))
 		}
 	}

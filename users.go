@@ -3,6 +3,7 @@ package chatadmin
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"net/http"
 )
@@ -37,42 +38,45 @@ type UserInfo struct {
 	Metadata    Metadata `json:"metadata,omitempty"`
 }
 
+// UserFilter selects the users of a query.
+type UserFilter string
+
 // Filters for UserListOptions.Filter.
 const (
-	UserFilterAll     = "all"     // every user (the server's default)
-	UserFilterFlagged = "flagged" // only users with flags
+	UserFilterAll     UserFilter = "all"     // every user (the server's default)
+	UserFilterFlagged UserFilter = "flagged" // only users with flags
 )
 
 // UserListOptions selects the users of a query. The zero value lists every
 // user with the server's default page size (10).
 type UserListOptions struct {
 	Search string // users whose name matches
-	Filter string // UserFilterAll or UserFilterFlagged
+	Filter UserFilter
 	Limit  int    // users per page, 1 to MaxPageLimit; 0 for the server's default
 	Token  string // a Page.Next or Page.Previous token; resumes a sweep
 }
 
 // userQuery is the query string of UserListOptions.
 type userQuery struct {
-	Search    string `url:"search,omitempty"`
-	Filter    string `url:"filter,omitempty"`
-	PageToken string `url:"pageToken,omitempty"`
-	Limit     int    `url:"limit,omitempty"`
+	Search    string     `url:"search,omitempty"`
+	Filter    UserFilter `url:"filter,omitempty"`
+	PageToken string     `url:"pageToken,omitempty"`
+	Limit     int        `url:"limit,omitempty"`
 }
 
 func (o *UserListOptions) validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := checkEnum("filter", o.Filter, UserFilterAll, UserFilterFlagged); err != nil {
+	if err := checkEnum("Filter", "filter", o.Filter, UserFilterAll, UserFilterFlagged); err != nil {
 		return err
 	}
-	return checkLimit("limit", o.Limit)
+	return checkLimit("Limit", "limit", o.Limit)
 }
 
 type userListResponse struct {
 	Users  *[maxListItems]userListItem `json:"users"`
-	Paging Paging                      `json:"paging"`
+	Paging paging                      `json:"paging"`
 	items  []UserInfo                  // Users checked, set by check
 }
 
@@ -103,6 +107,8 @@ func (s *UsersService) List(ctx context.Context, opts *UserListOptions, reqOpts 
 // Pages iterates over the pages of a user query, starting at opts.Token when
 // it is set. Each page's Next token can be saved to resume later.
 // WithReadAhead fetches the next page while the loop works on this one.
+//
+// API: GET /api/v2/users (query), one request per page
 func (s *UsersService) Pages(ctx context.Context, opts *UserListOptions, reqOpts ...RequestOption) iter.Seq2[*Page[UserInfo], error] {
 	return tokenPages(ctx, opts, func(ctx context.Context, o *UserListOptions) (*Page[UserInfo], error) {
 		return s.List(ctx, o, reqOpts...)
@@ -117,6 +123,8 @@ func (o *UserListOptions) resumeAt(token string) { o.Limit, o.Token = 0, token }
 // needs them. Breaking out of the loop stops fetching.
 // WithReadAhead fetches the next page while the loop works on the current
 // one.
+//
+// API: GET /api/v2/users (query), one request per page
 func (s *UsersService) All(ctx context.Context, opts *UserListOptions, reqOpts ...RequestOption) iter.Seq2[UserInfo, error] {
 	return items(s.Pages(ctx, opts, reqOpts...))
 }
@@ -140,15 +148,17 @@ type userUpdateForm struct {
 }
 
 func (r *UserUpdateRequest) validate() error {
-	if r == nil {
-		return nil
+	// Only set fields are sent, and empty Roles or Metadata are not: a
+	// request without any would be an empty update.
+	if r == nil || (r.DisplayName == nil && len(r.Roles) == 0 && len(r.Metadata) == 0) {
+		return errNothingToUpdate()
 	}
 	if len(r.Roles) > MaxUserRoles {
-		return invalid("roles", "at most %d roles, got %d", MaxUserRoles, len(r.Roles))
+		return invalid("Roles", "roles", "at most %d roles, got %d", MaxUserRoles, len(r.Roles))
 	}
 	for i, role := range r.Roles {
 		if role == "" {
-			return invalid("roles", "role #%d is empty", i)
+			return invalid(fmt.Sprintf("Roles[%d]", i), fmt.Sprintf("roles[%d]", i), "is empty")
 		}
 	}
 	if len(r.Metadata) > 0 { // empty metadata is not sent (see UserUpdateRequest)
@@ -161,30 +171,28 @@ func (r *UserUpdateRequest) validate() error {
 		}
 		data, err := json.Marshal(shaped)
 		if err != nil {
-			return invalid("metadata", "cannot be encoded: %v", err)
+			return invalid("Metadata", "metadata", "cannot be encoded: %v", err)
 		}
 		if len(data) > MaxMetadataBytes {
-			return invalid("metadata", "at most %d bytes as JSON once sent as a form, got %d", MaxMetadataBytes, len(data))
+			return invalid("Metadata", "metadata", "at most %d bytes as JSON once sent as a form, got %d", MaxMetadataBytes, len(data))
 		}
 	}
 	return nil
 }
 
 // Update changes a user's display name, roles or metadata and returns the
-// updated user.
+// updated user. A nil request, or one that sets nothing, is refused
+// ("nothing to update") without sending anything.
 //
 // API: PUT /api/v2/users (form)
 func (s *UsersService) Update(ctx context.Context, userID string, req *UserUpdateRequest, reqOpts ...RequestOption) (*User, error) {
-	if err := checkRequired("userId", userID); err != nil {
+	if err := checkRequired("userID", "userId", userID); err != nil {
 		return nil, err
 	}
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	form := userUpdateForm{UserID: userID}
-	if req != nil {
-		form.DisplayName, form.Roles, form.Metadata = req.DisplayName, req.Roles, req.Metadata
-	}
+	form := userUpdateForm{UserID: userID, DisplayName: req.DisplayName, Roles: req.Roles, Metadata: req.Metadata}
 	var out User
 	ep := endpoint{op: "Users.Update", method: http.MethodPut, route: "/api/v2/users", body: formBody{&form}, class: safe}
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
@@ -200,7 +208,7 @@ type userIDForm struct {
 // globalBan sends a global ban or unban. Both are safe to repeat: a second
 // ban leaves the user banned.
 func (s *UsersService) globalBan(ctx context.Context, op, route, userID string, reqOpts []RequestOption) error {
-	if err := checkRequired("userId", userID); err != nil {
+	if err := checkRequired("userID", "userId", userID); err != nil {
 		return err
 	}
 	ep := endpoint{op: op, method: http.MethodPost, route: route, body: formBody{&userIDForm{userID}}, class: safe}
@@ -227,7 +235,7 @@ func (s *UsersService) Unban(ctx context.Context, userID string, reqOpts ...Requ
 //
 // API: DELETE /api/v2/users/:userId/flags (form, empty)
 func (s *UsersService) ClearFlags(ctx context.Context, userID string, reqOpts ...RequestOption) (*User, error) {
-	if err := checkRequired("userId", userID); err != nil {
+	if err := checkRequired("userID", "userId", userID); err != nil {
 		return nil, err
 	}
 	var out User

@@ -18,43 +18,51 @@ const (
 	MaxPageLimit     = 100     // items in one page
 )
 
-// checkIDs validates a non-empty list (ids, regexs, permissions) sent
-// under field: at least one entry, at most max (0: no maximum), none empty.
-func checkIDs(field string, ids []string, max int) error {
+// Every check names the value twice (see ValidationError): field as the
+// caller wrote it in Go, wire as the server reads it.
+
+// checkIDs validates a non-empty list (ids, regexs, permissions): at least
+// one entry, at most max (0: no maximum), none empty.
+func checkIDs(field, wire string, ids []string, max int) error {
 	if len(ids) == 0 {
-		return invalid(field, "at least one entry is required")
+		return invalid(field, wire, "at least one entry is required")
 	}
 	if max > 0 && len(ids) > max {
-		return invalid(field, "at most %d entries per call, got %d", max, len(ids))
+		return invalid(field, wire, "at most %d entries per call, got %d", max, len(ids))
 	}
 	for i, id := range ids {
 		if id == "" {
-			return invalid(field, "entry #%d is empty", i)
+			return invalid(field, wire, "entry #%d is empty", i)
 		}
 	}
 	return nil
 }
 
-func checkRequired(field, value string) error {
+// errNothingToUpdate refuses an update-like call whose request is nil or
+// changes nothing: the SDK never sends an empty update.
+func errNothingToUpdate() error { return invalid("req", "", "nothing to update") }
+
+func checkRequired(field, wire, value string) error {
 	if value == "" {
-		return invalid(field, "is required")
+		return invalid(field, wire, "is required")
 	}
 	return nil
 }
 
-func checkTags(field string, tags []string) error {
+func checkTags(field, wire string, tags []string) error {
 	if len(tags) > MaxTags {
-		return invalid(field, "at most %d tags, got %d", MaxTags, len(tags))
+		return invalid(field, wire, "at most %d tags, got %d", MaxTags, len(tags))
 	}
 	for i, t := range tags {
 		if t == "" {
-			return invalid(field, "tag #%d is empty", i)
+			return invalid(field, wire, "tag #%d is empty", i)
 		}
 	}
 	return nil
 }
 
-func checkEnum(field, value string, allowed ...string) error {
+// checkEnum accepts "" (not sent) and the allowed values of an enum type.
+func checkEnum[T ~string](field, wire string, value T, allowed ...T) error {
 	if value == "" {
 		return nil
 	}
@@ -63,12 +71,22 @@ func checkEnum(field, value string, allowed ...string) error {
 			return nil
 		}
 	}
-	return invalid(field, "%q is not one of %q", value, allowed)
+	return invalid(field, wire, "%q is not one of %q", value, allowed)
 }
 
-func checkLimit(field string, limit int) error {
-	if limit < 0 || limit > MaxPageLimit {
-		return invalid(field, "must be between 0 and %d, got %d", MaxPageLimit, limit)
+func checkLimit(field, wire string, limit int) error {
+	if limit < 0 {
+		return invalid(field, wire, "must not be negative, got %d", limit)
+	}
+	if limit > MaxPageLimit {
+		return invalid(field, wire, "must be at most %d, got %d", MaxPageLimit, limit)
+	}
+	return nil
+}
+
+func checkSkip(field, wire string, skip int) error {
+	if skip < 0 {
+		return invalid(field, wire, "must not be negative, got %d", skip)
 	}
 	return nil
 }
@@ -76,13 +94,13 @@ func checkLimit(field string, limit int) error {
 // checkMaxChars counts characters the way the server (JavaScript) does: in
 // UTF-16 code units, so an emoji outside the Basic Multilingual Plane
 // counts twice.
-func checkMaxChars(field, value string, max int) error {
+func checkMaxChars(field, wire, value string, max int) error {
 	n := 0
 	for _, r := range value {
 		n += utf16.RuneLen(r)
 	}
 	if n > max {
-		return invalid(field, "at most %d characters (UTF-16 code units), got %d", max, n)
+		return invalid(field, wire, "at most %d characters (UTF-16 code units), got %d", max, n)
 	}
 	return nil
 }
@@ -106,7 +124,7 @@ func mutePeriodMillis(d time.Duration) (int64, error) {
 	case d == MuteForever:
 		return -1, nil
 	case d <= 0:
-		return 0, invalid("mutePeriod", "must be positive or MuteForever, got %s (use Unmute to unmute)", d)
+		return 0, invalid("period", "mutePeriod", "must be positive or MuteForever, got %s (use Unmute to unmute)", d)
 	}
 	ms := int64(d / time.Millisecond)
 	if d%time.Millisecond != 0 {

@@ -42,7 +42,7 @@ func ExampleAddChannelUsers() {
 	defer srv.Close()
 	c, _ := chatadmin.NewClient(srv.Token(), chatadmin.WithBaseURL(srv.URL))
 	ctx := context.Background()
-	if _, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: "town-hall"}); err != nil {
+	if _, err := c.Channels.Create(ctx, "town-hall", nil); err != nil {
 		panic(err)
 	}
 	var users []string
@@ -71,7 +71,7 @@ func ExampleJob() {
 	ctx := context.Background()
 	channels := []string{"eu", "us", "asia"}
 	for _, id := range channels {
-		if _, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: id}); err != nil {
+		if _, err := c.Channels.Create(ctx, id, nil); err != nil {
 			panic(err)
 		}
 	}

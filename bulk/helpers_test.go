@@ -115,7 +115,7 @@ func channel(t *testing.T, c *chatadmin.Client, id string) *chatadmin.Channel {
 func TestChannelMembershipJobsAreChunked(t *testing.T) {
 	srv, c := emulator(t)
 	ctx := context.Background()
-	_, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: "lobby"})
+	_, err := c.Channels.Create(ctx, "lobby", nil)
 	require.NoError(t, err)
 	users := userIDs("m", 250)
 
@@ -187,7 +187,7 @@ func texts(t *testing.T, c *chatadmin.Client, channelID string) []string {
 func TestDeleteMessagesAndSweep(t *testing.T) {
 	_, c := emulator(t)
 	ctx := context.Background()
-	_, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: "lobby"})
+	_, err := c.Channels.Create(ctx, "lobby", nil)
 	require.NoError(t, err)
 	var all []string
 	for i := range 60 {

@@ -104,7 +104,7 @@ func TestKill9ResumeRepeatsNothing(t *testing.T) {
 	c, err := chatadmin.NewClient(srv.Token(), chatadmin.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	ctx := context.Background()
-	_, err = c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: killChannel})
+	_, err = c.Channels.Create(ctx, killChannel, nil)
 	require.NoError(t, err)
 	journal := filepath.Join(t.TempDir(), "post.jsonl")
 

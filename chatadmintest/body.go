@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
+	"github.com/chatadmin/chatadmin-go/internal/qs"
 )
 
 // maxBody is body-parser's default limit for form and JSON bodies (100 KiB);
@@ -21,7 +24,7 @@ type call struct {
 	r     *http.Request
 	route *route
 	path  map[string]string // path parameters, percent-decoded
-	query map[string]any    // parseQuery of the query string
+	query map[string]any    // qs.ParseQuery of the query string
 	body  map[string]any    // form or JSON body (or multipart text fields)
 	file  *uploadFile       // the multipart "file" part
 	image *imageSet         // prepared by prepareImage
@@ -48,7 +51,7 @@ func mediaType(r *http.Request) (string, map[string]string, error) {
 
 // parseRequest fills c.query and c.body according to the route's body kind.
 func parseRequest(e *Emulator, c *call) error {
-	c.query = parseQuery(c.r.URL.RawQuery)
+	c.query = qs.ParseQuery(c.r.URL.RawQuery)
 	c.body = map[string]any{}
 	switch c.route.kind {
 	case bodyQuery:
@@ -61,10 +64,10 @@ func parseRequest(e *Emulator, c *call) error {
 		return nil
 	case bodyForm:
 		return parseSmallBody(c, "application/x-www-form-urlencoded", func(b []byte) error {
-			m, err := ParseQS(string(b))
+			m, err := qs.Parse(string(b))
 			switch {
-			case errors.Is(err, ErrQSTooManyParameters):
-				return &apiError{status: http.StatusRequestEntityTooLarge, code: CodeBusiness, message: "Too many parameters."}
+			case errors.Is(err, qs.ErrTooManyParameters):
+				return &apiError{status: http.StatusRequestEntityTooLarge, code: apicode.Business, message: "Too many parameters."}
 			case err != nil:
 				return errBadRequest("The input exceeded the depth.")
 			}
@@ -154,8 +157,8 @@ func parseMultipart(e *Emulator, c *call) error {
 			c.file = &uploadFile{name: part.FileName(), contentType: part.Header.Get("Content-Type"), data: data}
 			continue
 		}
-		if len(pairs) >= qsParameterLimit {
-			return &apiError{status: http.StatusRequestEntityTooLarge, code: CodeBusiness, message: "Too many parameters."}
+		if len(pairs) >= qs.ParameterLimit {
+			return &apiError{status: http.StatusRequestEntityTooLarge, code: apicode.Business, message: "Too many parameters."}
 		}
 		val, err := io.ReadAll(io.LimitReader(part, maxBody+1))
 		if err != nil {
@@ -166,7 +169,7 @@ func parseMultipart(e *Emulator, c *call) error {
 		}
 		pairs = append(pairs, [2]string{name, string(val)})
 	}
-	m, err := parsePairs(pairs, qsOptions{arrayLimit: max(qsMinArrayLimit, len(pairs)), depth: qsDepth, strictDepth: true})
+	m, err := qs.ParsePairs(pairs)
 	if err != nil {
 		return errBadRequest("The input exceeded the depth.")
 	}

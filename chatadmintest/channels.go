@@ -3,6 +3,8 @@ package chatadmintest
 import (
 	"slices"
 	"time"
+
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 // channelTypes is the spec's enum for create channel.
@@ -115,7 +117,7 @@ func (e *Emulator) createChannel(c *call) (*response, error) {
 		return nil, err
 	}
 	if _, exists := e.st.channels[id]; exists {
-		return nil, errCode(CodeConflict, "Channel already exists.")
+		return nil, errCode(apicode.Conflict, "Channel already exists.")
 	}
 	if meta == nil {
 		meta = map[string]any{}
@@ -180,7 +182,7 @@ func (e *Emulator) addChannelUsers(c *call) (*response, error) {
 	}
 	for _, id := range ids {
 		if m, ok := ch.members[id]; ok && m.membership == membershipBanned {
-			return nil, errCode(CodeUserBanned, "User is banned.")
+			return nil, errCode(apicode.UserBanned, "User is banned.")
 		}
 	}
 	for _, id := range ids {
@@ -279,7 +281,7 @@ func (e *Emulator) unbanChannelUsers(c *call) (*response, error) {
 	}
 	for _, id := range ids {
 		if m, ok := ch.members[id]; !ok || m.membership != membershipBanned {
-			return nil, errCode(CodeNotBanned, "User is unbanned from a channel.")
+			return nil, errCode(apicode.NotBanned, "User is unbanned from a channel.")
 		}
 	}
 	for _, id := range ids {

@@ -17,7 +17,7 @@
 //   - checks "Authorization: Bearer <token>" (401/400100);
 //   - checks the Content-Type the spec names for the route, parses form
 //     bodies and query strings like a Node server using body-parser
-//     "extended" (qs semantics, see ParseQS), JSON bodies and multipart
+//     "extended" (qs semantics, see internal/qs), JSON bodies and multipart
 //     uploads, and enforces the body limits (100 KiB, 1 GiB upload);
 //   - validates parameters strictly (fastest-validator style: a bare
 //     "tags=a" is a string, not an array, and is rejected with 422/500000);

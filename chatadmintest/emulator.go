@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/time/rate"
+
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 // Emulator is the in-memory Admin API v2. It implements http.Handler and is
@@ -205,7 +207,7 @@ func asAPIError(err error) *apiError {
 	if ae, ok := err.(*apiError); ok {
 		return ae
 	}
-	return &apiError{status: http.StatusInternalServerError, code: CodeBusiness, message: "Internal Server Error."}
+	return &apiError{status: http.StatusInternalServerError, code: apicode.Business, message: "Internal Server Error."}
 }
 
 // authorized checks "Authorization: Bearer <token>" in constant time.

@@ -54,10 +54,3 @@ func ExampleEmulator_InjectFault() {
 	// 503 1
 	// 200
 }
-
-// ParseQS shows how the server reads a form body.
-func ExampleParseQS() {
-	m, _ := chatadmintest.ParseQS("tags[]=a&single=a&options[skip]=5")
-	fmt.Println(m["tags"], m["single"], m["options"])
-	// Output: [a] a map[skip:5]
-}

@@ -8,6 +8,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 // maxImagePixels bounds decoding (a decompression bomb is rejected with
@@ -29,7 +31,7 @@ func prepareImage(_ *Emulator, c *call) error {
 	if c.file == nil {
 		return nil // the handler reports the missing field
 	}
-	rejected := errCode(CodeImageRejected, "The file is not a supported image (PNG or JPEG).")
+	rejected := errCode(apicode.ImageRejected, "The file is not a supported image (PNG or JPEG).")
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(c.file.data))
 	if err != nil || (format != "png" && format != "jpeg") {
 		return rejected

@@ -3,6 +3,8 @@ package chatadmintest
 import (
 	"slices"
 	"time"
+
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 // liveMessage returns a message that exists, is not deleted and whose
@@ -228,14 +230,14 @@ func (e *Emulator) createMessage(c *call) (*response, error) {
 // there, and the parent message, if any, is a live message of the channel.
 func (e *Emulator) canPost(ch *channel, parentID string, now time.Time) error {
 	if ch.mute.active(now) {
-		return errCode(CodeChannelMuted, "Channel is muted.")
+		return errCode(apicode.ChannelMuted, "Channel is muted.")
 	}
 	if m, ok := ch.members[e.cfg.adminUserID]; ok {
 		if m.membership == membershipBanned {
-			return errCode(CodeUserBanned, "User is banned.")
+			return errCode(apicode.UserBanned, "User is banned.")
 		}
 		if m.mute.active(now) {
-			return errCode(CodeUserMuted, "User is muted.")
+			return errCode(apicode.UserMuted, "User is muted.")
 		}
 	}
 	if parentID != "" {

@@ -3,6 +3,8 @@ package chatadmintest
 import (
 	"regexp"
 	"strings"
+
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 // ruleHandler binds a blacklist/whitelist handler to its list.
@@ -69,7 +71,7 @@ func (e *Emulator) addRules(c *call, kind ruleKind) (*response, error) {
 		compiled[i] = re
 	}
 	if bad != nil {
-		err := errCode(CodeInvalidRegex, "Invalid regular expression.")
+		err := errCode(apicode.InvalidRegex, "Invalid regular expression.")
 		err.detail = bad
 		return nil, err
 	}
@@ -137,7 +139,7 @@ func (e *Emulator) updateRule(c *call, kind ruleKind) (*response, error) {
 	}
 	re, err := compileRule(rx, ex)
 	if err != nil {
-		ae := errCode(CodeInvalidRegex, "Invalid regular expression.")
+		ae := errCode(apicode.InvalidRegex, "Invalid regular expression.")
 		ae.detail = []string{rx}
 		return nil, ae
 	}
@@ -177,7 +179,7 @@ func linkHosts(text string) []string {
 func (e *Emulator) checkText(text string) error {
 	for _, r := range e.st.rules[blacklist] {
 		if r.enabled && r.re.MatchString(text) {
-			return errCode(CodeBlacklistedWord, "Data contain blacklist word.")
+			return errCode(apicode.BlacklistedWord, "Data contain blacklist word.")
 		}
 	}
 	var allow []*rule
@@ -198,7 +200,7 @@ func (e *Emulator) checkText(text string) error {
 			}
 		}
 		if !ok {
-			return errCode(CodeLinkNotAllowed, "Data contain link that is not in whitelist.")
+			return errCode(apicode.LinkNotAllowed, "Data contain link that is not in whitelist.")
 		}
 	}
 	return nil

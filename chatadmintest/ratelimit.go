@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 // WithRateLimit makes the emulator enforce one tenant-wide rate limit, as
@@ -37,7 +39,7 @@ func newTenantLimiter(cfg *config) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(cfg.rateLimit), cfg.rateBurst) // starts full
 }
 
-var errRateLimited = &apiError{status: http.StatusTooManyRequests, code: CodeRateLimited, message: "RateLimit Exceed."}
+var errRateLimited = &apiError{status: http.StatusTooManyRequests, code: apicode.RateLimited, message: "RateLimit Exceed."}
 
 // throttle takes a token for one request, or returns the 429 answer and
 // its Retry-After header when none is left.

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 // frozenClock is a clock the test moves by hand.
@@ -34,13 +36,13 @@ func TestRateLimitBurstThenRefusal(t *testing.T) {
 		require.Equal(t, 200, c.get("/api/v2/roles").status, "the burst goes through")
 	}
 	r := c.get("/api/v2/roles")
-	r.requireError(t, 429, CodeRateLimited)
+	r.requireError(t, 429, apicode.RateLimited)
 	require.JSONEq(t, `{"status":"error","code":400311,"message":"RateLimit Exceed."}`, string(r.body))
 	require.Equal(t, "1", r.header.Get("Retry-After"), "100 ms to the next token, in whole seconds")
 
 	clk.advance(100 * time.Millisecond)
 	require.Equal(t, 200, c.get("/api/v2/roles").status, "one token back after 1/rps")
-	c.get("/api/v2/roles").requireError(t, 429, CodeRateLimited)
+	c.get("/api/v2/roles").requireError(t, 429, apicode.RateLimited)
 
 	log := c.s.Requests()
 	require.Len(t, log, 6, "refused requests are logged")
@@ -66,8 +68,8 @@ func TestRateLimitSharedByClients(t *testing.T) {
 	b := &tc{t: t, s: a.s, hc: &http.Client{Transport: tr}}
 	require.Equal(t, 200, a.get("/api/v2/roles").status)
 	require.Equal(t, 200, b.get("/api/v2/roles").status)
-	a.get("/api/v2/roles").requireError(t, 429, CodeRateLimited)
-	b.get("/api/v2/roles").requireError(t, 429, CodeRateLimited)
+	a.get("/api/v2/roles").requireError(t, 429, apicode.RateLimited)
+	b.get("/api/v2/roles").requireError(t, 429, apicode.RateLimited)
 }
 
 func TestRateLimitOffByDefaultAndForNonPositiveRate(t *testing.T) {

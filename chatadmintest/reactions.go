@@ -3,6 +3,8 @@ package chatadmintest
 import (
 	"cmp"
 	"slices"
+
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 type reactorView struct {
@@ -91,7 +93,7 @@ func (e *Emulator) addReaction(c *call) (*response, error) {
 	}
 	admin := e.cfg.adminUserID
 	if slices.ContainsFunc(m.reactors, func(r *reactor) bool { return r.name == name && r.userID == admin }) {
-		return nil, errCode(CodeDuplicate, "Data already exists.")
+		return nil, errCode(apicode.Duplicate, "Data already exists.")
 	}
 	r := &reactor{id: e.st.newID(), name: name, userID: admin, created: c.now}
 	m.reactors = append(m.reactors, r)

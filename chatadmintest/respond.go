@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 // response is what a handler answers; the pipeline writes it (or, for
@@ -28,7 +30,7 @@ func newResponse(status int, contentType string, body []byte) *response {
 func jsonResponse(status int, v any) *response {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return errResponse(&apiError{status: 500, code: CodeBusiness, message: "Internal Server Error."})
+		return errResponse(&apiError{status: 500, code: apicode.Business, message: "Internal Server Error."})
 	}
 	return newResponse(status, "application/json; charset=utf-8", b)
 }

@@ -12,7 +12,7 @@ type bodyKind int
 
 const (
 	bodyQuery     bodyKind = iota // GET: parameters in the query string only; a body is ignored
-	bodyForm                      // application/x-www-form-urlencoded, parsed with ParseQS
+	bodyForm                      // application/x-www-form-urlencoded, parsed with qs.Parse
 	bodyJSON                      // application/json (a charset parameter is allowed)
 	bodyMultipart                 // multipart/form-data
 	bodyNone                      // no body at all (DELETE /message/:messageId)

@@ -147,10 +147,3 @@ func TestRequestIDAndErrorShape(t *testing.T) {
 	require.NotEmpty(t, r.header.Get("X-Request-Id"))
 	require.Equal(t, "application/json; charset=utf-8", r.header.Get("Content-Type"))
 }
-
-func TestStatusForCode(t *testing.T) {
-	for code, status := range map[int]int{400000: 400, 400001: 400, 400100: 401, 400300: 403, 400303: 403,
-		400305: 400, 400309: 400, 400311: 429, 400315: 409, 400316: 400, 400400: 404, 400900: 409, 500000: 422} {
-		require.Equal(t, status, StatusForCode(code), "code %d", code)
-	}
-}

@@ -29,8 +29,8 @@ func TestIntegrationChannels(t *testing.T) { runGroup(t, channelScenarios) }
 // it on a busy live tenant) and closes it at the end of a live run.
 func (it *env) createChannel(t *testing.T, id, tag string, userIDs ...string) *chatadmin.ChannelResult {
 	t.Helper()
-	res, err := it.Client.Channels.Create(it.Ctx, &chatadmin.ChannelCreateRequest{
-		ChannelID: id, DisplayName: "Room " + id, Tags: []string{tag}, UserIDs: userIDs,
+	res, err := it.Client.Channels.Create(it.Ctx, id, &chatadmin.ChannelCreateRequest{
+		DisplayName: "Room " + id, Tags: []string{tag}, UserIDs: userIDs,
 	})
 	mustOK(t, "Channels.Create "+id, err)
 	it.cleanup(t, "close channel "+id, func(ctx context.Context) error {
@@ -88,8 +88,8 @@ func (it *env) post(channelID, text string) (*chatadmin.Message, error) {
 func channelsCreateAndQuery(t *testing.T, it *env) {
 	tag, other := it.ID("tag-a"), it.ID("tag-b")
 	lobby := it.ID("lobby")
-	res, err := it.Client.Channels.Create(it.Ctx, &chatadmin.ChannelCreateRequest{
-		ChannelID: lobby, DisplayName: "Lobby", Tags: []string{tag, other},
+	res, err := it.Client.Channels.Create(it.Ctx, lobby, &chatadmin.ChannelCreateRequest{
+		DisplayName: "Lobby", Tags: []string{tag, other},
 		Metadata: chatadmin.Metadata{"topic": "general", "limits": map[string]any{"max": "5"}},
 		UserIDs:  []string{it.ID("alice"), it.ID("bob")},
 	})
@@ -99,7 +99,7 @@ func channelsCreateAndQuery(t *testing.T, it *env) {
 	if ch == nil || cu == nil {
 		t.Fatalf("Create: result lacks channel or channelUser: %+v", res)
 	}
-	if ch.ChannelID != lobby || ch.Type != chatadmin.ChannelTypeStandard || ch.DisplayName != "Lobby" {
+	if ch.ChannelID != lobby || ch.Type != "standard" || ch.DisplayName != "Lobby" {
 		t.Errorf("Create: channel = %+v", ch)
 	}
 	if !slices.Equal(ch.Tags, []string{tag, other}) {
@@ -119,7 +119,7 @@ func channelsCreateAndQuery(t *testing.T, it *env) {
 		t.Errorf("Create: channelUser.userId = %q, want the admin %q", cu.UserID, it.Srv.AdminUserID())
 	}
 
-	_, err = it.Client.Channels.Create(it.Ctx, &chatadmin.ChannelCreateRequest{ChannelID: lobby})
+	_, err = it.Client.Channels.Create(it.Ctx, lobby, nil)
 	it.wantAPIError(t, "Create of an existing channelId", err, chatadmin.CodeConflict, chatadmin.ErrConflict)
 
 	// Two more channels: one with the first tag only, one with the second.
@@ -176,7 +176,7 @@ func channelsCreateAndQuery(t *testing.T, it *env) {
 	it.wantAPIError(t, "UpdateDisplayName of an unknown channel", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 
 	it.wantInvalid(t, "Create without channelId", "channelId", func() error {
-		_, err := it.Client.Channels.Create(it.Ctx, &chatadmin.ChannelCreateRequest{DisplayName: "x"})
+		_, err := it.Client.Channels.Create(it.Ctx, "", &chatadmin.ChannelCreateRequest{DisplayName: "x"})
 		return err
 	})
 	it.wantInvalid(t, "List with an unknown filter", "filter", func() error {
@@ -480,6 +480,6 @@ func channelsClose(t *testing.T, it *env) {
 	it.wantAPIError(t, "Close twice", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 
 	it.emulatorOnly(t, "reusing a closed channel's id is an emulator guess")
-	_, err = it.Client.Channels.Create(it.Ctx, &chatadmin.ChannelCreateRequest{ChannelID: room})
+	_, err = it.Client.Channels.Create(it.Ctx, room, nil)
 	it.wantAPIError(t, "Create with a closed channel's id", err, chatadmin.CodeConflict, chatadmin.ErrConflict)
 }

@@ -28,8 +28,8 @@ func wantClientRefused(t *testing.T, err error, field, mismatch string) {
 	t.Helper()
 	var ve *chatadmin.ValidationError
 	if errors.As(err, &ve) {
-		if ve.Field != field {
-			t.Fatalf("refused on field %q, want %q: %v", ve.Field, field, err)
+		if ve.WireField != field {
+			t.Fatalf("refused on field %q, want %q: %v", ve.WireField, field, err)
 		}
 		return
 	}

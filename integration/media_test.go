@@ -59,11 +59,8 @@ func messagesImages(t *testing.T, it *env) {
 		File: file(wide, "wide.png"), Caption: "a wide one", Tags: []string{"pics"},
 	})
 	mustOK(t, "CreateImage", err)
-	var data struct {
-		Caption string `json:"caption"`
-	}
-	mustOK(t, "DecodeData", msg.DecodeData(&data))
-	if msg.Type != chatadmin.MessageTypeImage || data.Caption != "a wide one" || msg.ChannelID != room {
+	data, ok := msg.Image()
+	if !ok || data.Caption != "a wide one" || data.FileID == "" || msg.ChannelID != room {
 		t.Errorf("CreateImage returned %+v", msg)
 	}
 	if got, err := it.Client.Messages.Get(it.Ctx, msg.MessageID); err != nil || got.Message.Type != chatadmin.MessageTypeImage {
@@ -143,15 +140,12 @@ func messagesFiles(t *testing.T, it *env) {
 	pdf.ContentType = "application/pdf"
 	msg, err := it.Client.Messages.CreateFile(it.Ctx, room, &chatadmin.FileMessageRequest{File: pdf, Tags: []string{"docs"}})
 	mustOK(t, "CreateFile", err)
-	var data struct {
-		FileName string `json:"fileName"`
-	}
-	_ = msg.DecodeData(&data)
-	if msg.Type != chatadmin.MessageTypeFile || !slices.Equal(msg.Tags, []string{"docs"}) {
+	fileData, ok := msg.File()
+	if !ok || !slices.Equal(msg.Tags, []string{"docs"}) {
 		t.Errorf("CreateFile returned %+v", msg)
 	}
-	if !it.live() && data.FileName != "quarterly report.pdf" {
-		t.Errorf("file message data.fileName = %q", data.FileName)
+	if !it.live() && fileData.FileName != "quarterly report.pdf" {
+		t.Errorf("file message data.fileName = %q", fileData.FileName)
 	}
 
 	dl, err := it.Client.Messages.GetFile(it.Ctx, msg.MessageID)

@@ -39,7 +39,7 @@ func (it *env) wantPosted(t *testing.T, channelID, text string) {
 }
 
 // wantRejected posts text and expects the content error code.
-func (it *env) wantRejected(t *testing.T, channelID, text string, code int) {
+func (it *env) wantRejected(t *testing.T, channelID, text string, code chatadmin.ErrorCode) {
 	t.Helper()
 	_, err := it.post(channelID, text)
 	it.wantAPIError(t, "message "+text, err, code, chatadmin.ErrContentRejected)
@@ -52,8 +52,8 @@ func blacklistLifecycle(t *testing.T, it *env) {
 	exact, loose := "zorp"+it.suffix, "blarg"+it.suffix
 	it.wantPosted(t, room, "zorp"+it.suffix+" and blarg"+it.suffix+" before any rule")
 
-	mustOK(t, "Blacklist.Add exact", it.Client.Blacklist.Add(it.Ctx, []string{exact}, chatadmin.MatchExactWord))
-	mustOK(t, "Blacklist.Add loose", it.Client.Blacklist.Add(it.Ctx, []string{loose}, chatadmin.MatchAnywhere))
+	mustOK(t, "Blacklist.Add exact", it.Client.Blacklist.Add(it.Ctx, &chatadmin.BlacklistAddRequest{Regexs: []string{exact}, Match: chatadmin.MatchExactWord}))
+	mustOK(t, "Blacklist.Add loose", it.Client.Blacklist.Add(it.Ctx, &chatadmin.BlacklistAddRequest{Regexs: []string{loose}, Match: chatadmin.MatchAnywhere}))
 	rules, err := it.Client.Blacklist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{exact, loose}})
 	mustOK(t, "Blacklist.List", err)
 	exactRule, ok1 := ruleByRegex(rules, exact)
@@ -81,7 +81,7 @@ func blacklistLifecycle(t *testing.T, it *env) {
 
 	// Update the exact rule's word, then make it match inside words.
 	newWord := "quux" + it.suffix
-	updated, err := it.Client.Blacklist.Update(it.Ctx, exactRule.RuleID, &chatadmin.BlacklistUpdateRequest{Regex: newWord})
+	updated, err := it.Client.Blacklist.Update(it.Ctx, exactRule.RuleID, &chatadmin.BlacklistUpdateRequest{Regex: newWord, Match: chatadmin.MatchExactWord})
 	mustOK(t, "Blacklist.Update regex", err)
 	if updated.RuleID != exactRule.RuleID || updated.Regex != newWord || !updated.IsMatchExactWord {
 		t.Errorf("Update returned %+v", updated)
@@ -89,8 +89,7 @@ func blacklistLifecycle(t *testing.T, it *env) {
 	it.wantPosted(t, room, "well "+exact+" is fine now")
 	it.wantRejected(t, room, "but "+newWord+" is not", chatadmin.CodeBlacklistedWord)
 	it.wantPosted(t, room, "un"+newWord+"able")
-	no := false
-	updated, err = it.Client.Blacklist.Update(it.Ctx, exactRule.RuleID, &chatadmin.BlacklistUpdateRequest{Regex: newWord, IsMatchExactWord: &no})
+	updated, err = it.Client.Blacklist.Update(it.Ctx, exactRule.RuleID, &chatadmin.BlacklistUpdateRequest{Regex: newWord, Match: chatadmin.MatchAnywhere})
 	mustOK(t, "Blacklist.Update exact-word", err)
 	if updated.IsMatchExactWord || updated.Regex != newWord {
 		t.Errorf("Update(isMatchExactWord=false) returned %+v", updated)
@@ -108,11 +107,13 @@ func blacklistLifecycle(t *testing.T, it *env) {
 		t.Errorf("after Delete the list shows %+v, %v", rules, err)
 	}
 
-	err = it.Client.Blacklist.Add(it.Ctx, []string{"(unclosed"}, chatadmin.MatchAnywhere)
+	err = it.Client.Blacklist.Add(it.Ctx, &chatadmin.BlacklistAddRequest{Regexs: []string{"(unclosed"}, Match: chatadmin.MatchAnywhere})
 	it.wantAPIError(t, "Add of an invalid regex", err, chatadmin.CodeInvalidRegex, chatadmin.ErrBadRequest)
 	_, err = it.Client.Blacklist.Update(it.Ctx, it.ID("no-such-rule"), &chatadmin.BlacklistUpdateRequest{Regex: "x"})
 	it.wantAPIError(t, "Update of an unknown rule", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
-	it.wantInvalid(t, "Add without regexs", "regexs", func() error { return it.Client.Blacklist.Add(it.Ctx, nil, chatadmin.MatchAnywhere) })
+	it.wantInvalid(t, "Add without regexs", "regexs", func() error {
+		return it.Client.Blacklist.Add(it.Ctx, &chatadmin.BlacklistAddRequest{Regexs: nil, Match: chatadmin.MatchAnywhere})
+	})
 	it.wantInvalid(t, "Delete without ids", "ruleIds", func() error { return it.Client.Blacklist.Delete(it.Ctx, nil) })
 	it.wantInvalid(t, "Update with nothing to change", "ruleId", func() error {
 		_, err := it.Client.Blacklist.Update(it.Ctx, "r1", &chatadmin.BlacklistUpdateRequest{})
@@ -120,7 +121,7 @@ func blacklistLifecycle(t *testing.T, it *env) {
 	})
 
 	it.emulatorOnly(t, "updating to an invalid regex follows the emulator's rule matching")
-	mustOK(t, "Blacklist.Add", it.Client.Blacklist.Add(it.Ctx, []string{"fine"}, chatadmin.MatchExactWord))
+	mustOK(t, "Blacklist.Add", it.Client.Blacklist.Add(it.Ctx, &chatadmin.BlacklistAddRequest{Regexs: []string{"fine"}, Match: chatadmin.MatchExactWord}))
 	rules, err = it.Client.Blacklist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{"fine"}})
 	mustOK(t, "Blacklist.List", err)
 	_, err = it.Client.Blacklist.Update(it.Ctx, rules[0].RuleID, &chatadmin.BlacklistUpdateRequest{Regex: "[broken"})
@@ -133,7 +134,7 @@ func whitelistLifecycle(t *testing.T, it *env) {
 	it.wantPosted(t, room, "before any rule https://evil.test/x is fine")
 
 	allowed := `example\.com`
-	mustOK(t, "Whitelist.Add", it.Client.Whitelist.Add(it.Ctx, []string{allowed}))
+	mustOK(t, "Whitelist.Add", it.Client.Whitelist.Add(it.Ctx, &chatadmin.WhitelistAddRequest{Regexs: []string{allowed}}))
 	rules, err := it.Client.Whitelist.List(it.Ctx, &chatadmin.RuleListOptions{Regexs: []string{allowed}})
 	mustOK(t, "Whitelist.List", err)
 	if len(rules) != 1 || rules[0].Regex != allowed || !rules[0].IsEnabled {
@@ -148,7 +149,7 @@ func whitelistLifecycle(t *testing.T, it *env) {
 	it.wantPosted(t, room, "see https://example.com/page?q=1")
 	it.wantPosted(t, room, "no links at all")
 
-	updated, err := it.Client.Whitelist.Update(it.Ctx, rule.RuleID, `example\.org`)
+	updated, err := it.Client.Whitelist.Update(it.Ctx, rule.RuleID, &chatadmin.WhitelistUpdateRequest{Regex: `example\.org`})
 	mustOK(t, "Whitelist.Update", err)
 	if updated.RuleID != rule.RuleID || updated.Regex != `example\.org` {
 		t.Errorf("Update returned %+v", updated)
@@ -168,12 +169,12 @@ func whitelistLifecycle(t *testing.T, it *env) {
 		t.Errorf("after Delete the list shows %+v, %v", rules, err)
 	}
 
-	err = it.Client.Whitelist.Add(it.Ctx, []string{"example.(com"})
+	err = it.Client.Whitelist.Add(it.Ctx, &chatadmin.WhitelistAddRequest{Regexs: []string{"example.(com"}})
 	it.wantAPIError(t, "Add of an invalid regex", err, chatadmin.CodeInvalidRegex, chatadmin.ErrBadRequest)
-	_, err = it.Client.Whitelist.Update(it.Ctx, it.ID("no-such-rule"), `x\.com`)
+	_, err = it.Client.Whitelist.Update(it.Ctx, it.ID("no-such-rule"), &chatadmin.WhitelistUpdateRequest{Regex: `x\.com`})
 	it.wantAPIError(t, "Update of an unknown rule", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 	it.wantInvalid(t, "Update without a pattern", "ruleId", func() error {
-		_, err := it.Client.Whitelist.Update(it.Ctx, rule.RuleID, "")
+		_, err := it.Client.Whitelist.Update(it.Ctx, rule.RuleID, &chatadmin.WhitelistUpdateRequest{Regex: ""})
 		return err
 	})
 }

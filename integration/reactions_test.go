@@ -27,7 +27,7 @@ func TestIntegrationAuth(t *testing.T) { runGroup(t, authScenarios) }
 // react adds the admin's reaction name to a message and returns its id.
 func (it *env) react(t *testing.T, messageID, name string) string {
 	t.Helper()
-	id, err := it.Client.Reactions.Create(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: messageID, ReactionName: name})
+	id, err := it.Client.Reactions.Create(it.Ctx, messageID, name)
 	mustOK(t, "Reactions.Create "+name, err)
 	if id == "" {
 		t.Errorf("Reactions.Create %s returned no addedId", name)
@@ -78,10 +78,10 @@ func reactionsLifecycle(t *testing.T, it *env) {
 		t.Errorf("reactors named love = %+v", rs)
 	}
 
-	_, err := it.Client.Reactions.Create(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: m1, ReactionName: "like"})
+	_, err := it.Client.Reactions.Create(it.Ctx, m1, "like")
 	it.wantAPIError(t, "the same reaction twice", err, chatadmin.CodeDuplicate, chatadmin.ErrConflict)
 
-	removed, err := it.Client.Reactions.Delete(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: m1, ReactionName: "like"})
+	removed, err := it.Client.Reactions.Delete(it.Ctx, m1, "like")
 	mustOK(t, "Reactions.Delete", err)
 	if removed != likeID {
 		t.Errorf("Delete returned removedId %q, want %q", removed, likeID)
@@ -92,27 +92,23 @@ func reactionsLifecycle(t *testing.T, it *env) {
 	if rs := it.reactors(t, m1, nil); len(rs) != 1 || rs[0].ReactionName != "love" {
 		t.Errorf("after Delete the reactors are %+v", rs)
 	}
-	_, err = it.Client.Reactions.Delete(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: m1, ReactionName: "like"})
+	_, err = it.Client.Reactions.Delete(it.Ctx, m1, "like")
 	it.wantAPIError(t, "Delete of a removed reaction", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 	// Once removed, the reaction can be given again.
 	it.react(t, m1, "like")
 
 	mustOK(t, "Messages.Delete", it.Client.Messages.Delete(it.Ctx, m2))
-	_, err = it.Client.Reactions.Create(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: m2, ReactionName: "like"})
+	_, err = it.Client.Reactions.Create(it.Ctx, m2, "like")
 	it.wantAPIError(t, "reaction to a deleted message", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 	_, err = it.Client.Reactions.List(it.Ctx, m2, nil)
 	it.wantAPIError(t, "reactors of a deleted message", err, chatadmin.CodeNotFound, chatadmin.ErrNotFound)
 
 	it.wantInvalid(t, "Create without a name", "reactionName", func() error {
-		_, err := it.Client.Reactions.Create(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: m1})
-		return err
-	})
-	it.wantInvalid(t, "Create with an unknown reference type", "referenceType", func() error {
-		_, err := it.Client.Reactions.Create(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: m1, ReferenceType: "post", ReactionName: "x"})
+		_, err := it.Client.Reactions.Create(it.Ctx, m1, "")
 		return err
 	})
 	it.wantInvalid(t, "Delete without a reference", "referenceId", func() error {
-		_, err := it.Client.Reactions.Delete(it.Ctx, nil)
+		_, err := it.Client.Reactions.Delete(it.Ctx, "", "like")
 		return err
 	})
 }
@@ -224,7 +220,7 @@ func reactionsMostReacted(t *testing.T, it *env) {
 
 	// Removing a reaction, deleting a message or closing its channel takes
 	// it off the list.
-	_, err := it.Client.Reactions.Delete(it.Ctx, &chatadmin.ReactionRequest{ReferenceID: msgs[0].MessageID, ReactionName: like})
+	_, err := it.Client.Reactions.Delete(it.Ctx, msgs[0].MessageID, like)
 	mustOK(t, "Reactions.Delete", err)
 	mustOK(t, "Messages.Delete", it.Client.Messages.Delete(it.Ctx, msgs[1].MessageID))
 	mustOK(t, "Channels.Close", it.Client.Channels.Close(it.Ctx, other))

@@ -19,6 +19,7 @@ import (
 
 	chatadmin "github.com/chatadmin/chatadmin-go"
 	"github.com/chatadmin/chatadmin-go/chatadmintest"
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 )
 
 // The integration suite runs every SDK method against the chatadmintest
@@ -225,7 +226,7 @@ func mustOK(t *testing.T, what string, err error) {
 // wantAPIError checks an error case exactly: an *APIError with the code
 // constant, in the errors.Is family, and (against the emulator) with the
 // HTTP status the emulator documents for the code.
-func (it *env) wantAPIError(t *testing.T, what string, err error, code int, family error) *chatadmin.APIError {
+func (it *env) wantAPIError(t *testing.T, what string, err error, code chatadmin.ErrorCode, family error) *chatadmin.APIError {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("%s: got no error, want code %d", what, code)
@@ -241,7 +242,7 @@ func (it *env) wantAPIError(t *testing.T, what string, err error, code int, fami
 		t.Errorf("%s: errors.Is(err, %v) = false for %v", what, family, err)
 	}
 	if !it.live() {
-		if want := chatadmintest.StatusForCode(code); apiErr.StatusCode != want {
+		if want := apicode.Status(int(code)); apiErr.StatusCode != want {
 			t.Errorf("%s: status = %d, want %d", what, apiErr.StatusCode, want)
 		}
 	}
@@ -264,8 +265,8 @@ func (it *env) wantInvalid(t *testing.T, what string, field string, call func() 
 	if !errors.As(err, &ve) || !errors.Is(err, chatadmin.ErrInvalidInput) {
 		t.Fatalf("%s: got %v, want a *chatadmin.ValidationError", what, err)
 	}
-	if ve.Field != field {
-		t.Errorf("%s: field = %q, want %q", what, ve.Field, field)
+	if ve.WireField != field || ve.Field == "" {
+		t.Errorf("%s: field = %q (wire %q), want wire %q", what, ve.Field, ve.WireField, field)
 	}
 	if !it.live() {
 		if n := len(it.Srv.Requests()); n != before {

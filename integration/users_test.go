@@ -83,8 +83,7 @@ func usersUpdateAndQuery(t *testing.T, it *env) {
 		t.Errorf("after a metadata-only update the query shows %+v", info)
 	}
 	// An empty display name is a value, not "keep".
-	empty := ""
-	u, err = it.Client.Users.Update(it.Ctx, uid, &chatadmin.UserUpdateRequest{DisplayName: &empty})
+	u, err = it.Client.Users.Update(it.Ctx, uid, &chatadmin.UserUpdateRequest{DisplayName: chatadmin.Ptr("")})
 	mustOK(t, "Users.Update empty name", err)
 	if u.DisplayName != "" {
 		t.Errorf("an empty display name was not sent: got %q", u.DisplayName)
@@ -256,7 +255,7 @@ func usersFlags(t *testing.T, it *env) {
 func rolesAddAndQuery(t *testing.T, it *env) {
 	prefix := it.ID("role")
 	mod, helper := prefix+"-moderator", prefix+"-helper"
-	mustOK(t, "Roles.Add", it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: []string{mod, helper}, Permissions: []string{"BAN_USER_FROM_CHANNEL", "MUTE_CHANNEL"}}))
+	mustOK(t, "Roles.Add", it.Client.Roles.Add(it.Ctx, []string{mod, helper}, &chatadmin.RoleAddRequest{Permissions: []string{"BAN_USER_FROM_CHANNEL", "MUTE_CHANNEL"}}))
 
 	roles, err := it.Client.Roles.List(it.Ctx, &chatadmin.RoleListOptions{Filter: prefix})
 	mustOK(t, "Roles.List", err)
@@ -274,7 +273,7 @@ func rolesAddAndQuery(t *testing.T, it *env) {
 	}
 
 	// Adding an existing role replaces its permissions.
-	mustOK(t, "Roles.Add again", it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: []string{helper}, Permissions: []string{"DELETE_MESSAGE"}}))
+	mustOK(t, "Roles.Add again", it.Client.Roles.Add(it.Ctx, []string{helper}, &chatadmin.RoleAddRequest{Permissions: []string{"DELETE_MESSAGE"}}))
 	roles, err = it.Client.Roles.List(it.Ctx, &chatadmin.RoleListOptions{Filter: helper})
 	mustOK(t, "Roles.List", err)
 	if len(roles) != 1 || !slices.Equal(roles[0].Permissions, []string{"DELETE_MESSAGE"}) {
@@ -296,9 +295,9 @@ func rolesAddAndQuery(t *testing.T, it *env) {
 	}
 
 	it.wantInvalid(t, "Roles.Add without names", "publicIds", func() error {
-		return it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: nil, Permissions: []string{"X"}})
+		return it.Client.Roles.Add(it.Ctx, nil, &chatadmin.RoleAddRequest{Permissions: []string{"X"}})
 	})
 	it.wantInvalid(t, "Roles.Add with an empty name", "publicIds", func() error {
-		return it.Client.Roles.Add(it.Ctx, &chatadmin.RoleAddRequest{Names: []string{""}, Permissions: []string{"X"}})
+		return it.Client.Roles.Add(it.Ctx, []string{""}, &chatadmin.RoleAddRequest{Permissions: []string{"X"}})
 	})
 }

@@ -42,7 +42,7 @@ func Example() {
 
 	// One span "chatadmin.Channels.Create" with one child
 	// "POST /api/v2/channel" goes to stderr.
-	ch, err := client.Channels.Create(context.Background(), &chatadmin.ChannelCreateRequest{ChannelID: "lobby"})
+	ch, err := client.Channels.Create(context.Background(), "lobby", nil)
 	if err != nil {
 		log.Fatal(err)
 	}

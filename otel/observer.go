@@ -163,7 +163,7 @@ func (c *call) Attempt(a *chatadmin.AttemptEvent) {
 		attrs = append(attrs, KeyStatusCode.Int(a.StatusCode))
 	}
 	if a.Code != 0 {
-		attrs = append(attrs, KeyErrorCode.Int(a.Code))
+		attrs = append(attrs, KeyErrorCode.Int(int(a.Code)))
 	}
 	errType := attemptErrorType(a)
 	if errType != "" {
@@ -224,7 +224,7 @@ func (c *call) End(e *chatadmin.CallEnd) {
 		c.span.SetAttributes(KeyStatusCode.Int(e.StatusCode))
 	}
 	if e.Code != 0 {
-		c.span.SetAttributes(KeyErrorCode.Int(e.Code))
+		c.span.SetAttributes(KeyErrorCode.Int(int(e.Code)))
 	}
 	if e.Outcome != chatadmin.OutcomeOK {
 		c.span.SetAttributes(KeyErrorType.String(string(e.Outcome)))

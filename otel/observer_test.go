@@ -90,7 +90,7 @@ func checkClean(t *testing.T, where, v string) {
 func TestRetriedCallSpanTree(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	_, err := h.client.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: channelID})
+	_, err := h.client.Channels.Create(ctx, channelID, nil)
 	require.NoError(t, err)
 	h.srv.InjectFault(chatadmintest.Fault{Route: "POST /api/v2/channel/:channelId/users/ban", Status: 503})
 	h.ended(t)
@@ -167,7 +167,7 @@ func mustAtoi(t *testing.T, s string) int {
 func TestOutcomeUnknownSpanTree(t *testing.T) {
 	h := newHarness(t)
 	h.srv.InjectFault(chatadmintest.Fault{Route: "POST /api/v2/channel", Drop: chatadmintest.DropAfterHandler})
-	_, err := h.client.Channels.Create(context.Background(), &chatadmin.ChannelCreateRequest{ChannelID: channelID})
+	_, err := h.client.Channels.Create(context.Background(), channelID, nil)
 	require.ErrorIs(t, err, chatadmin.ErrOutcomeUnknown)
 	tree := spanTree(h.ended(t))
 	assert.Equal(t, `chatadmin.Channels.Create [internal] status=Error(outcome_unknown)
@@ -195,7 +195,7 @@ func TestPagedSweepSpans(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	for i := range 5 {
-		_, err := h.client.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: fmt.Sprintf("%s-%d", channelID, i)})
+		_, err := h.client.Channels.Create(ctx, fmt.Sprintf("%s-%d", channelID, i), nil)
 		require.NoError(t, err)
 	}
 	h.ended(t)

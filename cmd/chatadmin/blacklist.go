@@ -34,7 +34,7 @@ func (a *app) blacklistCmd() *cobra.Command {
 		Example: "  chatadmin blacklist add 'free\\s+crypto' spoiler --exact-word",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
-				if err := c.Blacklist.Add(ctx, args, chatadmin.WordMatch(exact)); err != nil {
+				if err := c.Blacklist.Add(ctx, &chatadmin.BlacklistAddRequest{Regexs: args, Match: chatadmin.WordMatch(exact)}); err != nil {
 					return err
 				}
 				return a.doneDirect(len(args))
@@ -57,9 +57,7 @@ func (a *app) blacklistCmd() *cobra.Command {
 	update := &cobra.Command{Use: "update RULE_ID", Short: "Change a blacklist rule's pattern or exact-word flag", Args: exactArgs(1),
 		Example: "  chatadmin blacklist update 650000010000000000000001 --regex spoilers --exact-word=false",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("exact-word") {
-				ur.IsMatchExactWord = &exactUpd
-			}
+			ur.Match = chatadmin.WordMatch(exactUpd)
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
 				r, err := c.Blacklist.Update(ctx, args[0], &ur)
 				if err != nil {
@@ -70,7 +68,7 @@ func (a *app) blacklistCmd() *cobra.Command {
 		}}
 	update.Flags().StringVar(&ur.Regex, "regex", "", "the rule's pattern (required, even to change only the flag)")
 	_ = update.MarkFlagRequired("regex")
-	update.Flags().BoolVar(&exactUpd, "exact-word", false, "match whole words only (not sent unless given)")
+	update.Flags().BoolVar(&exactUpd, "exact-word", false, "match whole words only (always sent: leaving it out sets the rule to match anywhere)")
 
 	cmd.AddCommand(list, add, del, update)
 	return cmd

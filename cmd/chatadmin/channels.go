@@ -35,7 +35,7 @@ func (a *app) channelsCmd() *cobra.Command {
 			})
 		}}
 	addListFlags(list, &lf, true)
-	list.Flags().StringVar(&lo.Filter, "filter", "", "all, member or notMember (membership of --user)")
+	list.Flags().StringVar((*string)(&lo.Filter), "filter", "", "all, member or notMember (membership of --user)")
 	list.Flags().StringVar(&lo.UserID, "user", "", "the user --filter refers to")
 	list.Flags().StringSliceVar(&lo.Tags, "tag", nil, "channels with any of these tags")
 	list.Flags().StringSliceVar(&lo.ExcludeTags, "exclude-tag", nil, "channels with none of these tags")
@@ -50,8 +50,8 @@ func (a *app) channelsCmd() *cobra.Command {
 				return err
 			}
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
-				cr.ChannelID, cr.Metadata = args[0], m
-				res, err := c.Channels.Create(ctx, &cr)
+				cr.Metadata = m
+				res, err := c.Channels.Create(ctx, args[0], &cr)
 				if err != nil {
 					return err
 				}

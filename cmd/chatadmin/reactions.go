@@ -41,12 +41,12 @@ func (a *app) reactionsCmd() *cobra.Command {
 	addListFlags(list, &lf, true)
 	list.Flags().StringVar(&lo.ReactionName, "name", "", "only reactions with this name")
 
-	react := func(use, short string, call func(ctx context.Context, c *chatadmin.Client, req *chatadmin.ReactionRequest) (string, error)) *cobra.Command {
+	react := func(use, short string, call func(ctx context.Context, c *chatadmin.Client, messageID, name string) (string, error)) *cobra.Command {
 		return &cobra.Command{Use: use + " MESSAGE_ID REACTION", Short: short, Args: exactArgs(2),
 			Example: "  chatadmin reactions " + use + " 65000001a1b2c3d4e5f60718 like",
 			RunE: func(cmd *cobra.Command, args []string) error {
 				return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
-					id, err := call(ctx, c, &chatadmin.ReactionRequest{ReferenceID: args[0], ReactionName: args[1]})
+					id, err := call(ctx, c, args[0], args[1])
 					if err != nil {
 						return err
 					}
@@ -54,11 +54,11 @@ func (a *app) reactionsCmd() *cobra.Command {
 				})
 			}}
 	}
-	create := react("create", "React to a message as the admin", func(ctx context.Context, c *chatadmin.Client, req *chatadmin.ReactionRequest) (string, error) {
-		return c.Reactions.Create(ctx, req)
+	create := react("create", "React to a message as the admin", func(ctx context.Context, c *chatadmin.Client, messageID, name string) (string, error) {
+		return c.Reactions.Create(ctx, messageID, name)
 	})
-	del := react("delete", "Remove the admin's reaction from a message", func(ctx context.Context, c *chatadmin.Client, req *chatadmin.ReactionRequest) (string, error) {
-		return c.Reactions.Delete(ctx, req)
+	del := react("delete", "Remove the admin's reaction from a message", func(ctx context.Context, c *chatadmin.Client, messageID, name string) (string, error) {
+		return c.Reactions.Delete(ctx, messageID, name)
 	})
 
 	var mo chatadmin.MostReactedOptions

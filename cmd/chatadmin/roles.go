@@ -27,15 +27,14 @@ func (a *app) rolesCmd() *cobra.Command {
 			})
 		}}
 	addListFlags(list, &lf, false)
-	list.Flags().StringVar(&lo.Filter, "filter", "", "only roles matching this name")
+	list.Flags().StringVar((*string)(&lo.Filter), "filter", "", "only roles matching this name")
 
 	var req chatadmin.RoleAddRequest
 	add := &cobra.Command{Use: "add NAME...", Short: "Create roles, or replace their permissions", Args: minArgs(1),
 		Example: "  chatadmin roles add moderator --permission BAN_USER --permission DELETE_MESSAGE",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
-				req.Names = args
-				if err := c.Roles.Add(ctx, &req); err != nil {
+				if err := c.Roles.Add(ctx, args, &req); err != nil {
 					return err
 				}
 				return a.doneDirect(1)

@@ -37,7 +37,7 @@ func (a *app) usersCmd() *cobra.Command {
 		}}
 	addListFlags(list, &lf, true)
 	list.Flags().StringVar(&lo.Search, "search", "", "users whose name matches")
-	list.Flags().StringVar(&lo.Filter, "filter", "", "all or flagged")
+	list.Flags().StringVar((*string)(&lo.Filter), "filter", "", "all or flagged")
 
 	var name, meta string
 	var roles []string

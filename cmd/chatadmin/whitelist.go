@@ -31,7 +31,7 @@ func (a *app) whitelistCmd() *cobra.Command {
 		Example: "  chatadmin whitelist add 'example\\.com' 'docs\\.example\\.org'",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
-				if err := c.Whitelist.Add(ctx, args); err != nil {
+				if err := c.Whitelist.Add(ctx, &chatadmin.WhitelistAddRequest{Regexs: args}); err != nil {
 					return err
 				}
 				return a.doneDirect(len(args))
@@ -52,7 +52,7 @@ func (a *app) whitelistCmd() *cobra.Command {
 	update := &cobra.Command{Use: "update RULE_ID", Short: "Replace a whitelist rule's pattern", Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
-				r, err := c.Whitelist.Update(ctx, args[0], regex)
+				r, err := c.Whitelist.Update(ctx, args[0], &chatadmin.WhitelistUpdateRequest{Regex: regex})
 				if err != nil {
 					return err
 				}

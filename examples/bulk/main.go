@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"path/filepath"
 	"time"
@@ -24,7 +25,19 @@ import (
 	"github.com/chatadmin/chatadmin-go/examples/internal/exampleenv"
 )
 
-func main() { exampleenv.Main(run) }
+func main() {
+	// A live tenant when CHATADMIN_BASE_URL and CHATADMIN_TOKEN are set; an
+	// in-process emulator otherwise.
+	baseURL, token, emu, err := exampleenv.Target(os.Stdout)
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(baseURL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	exampleenv.Main(exampleenv.New(client, emu), run)
+}
 
 const spammers = 500
 

@@ -19,6 +19,7 @@ import (
 	_ "image/jpeg" // a server may store the resized sizes as JPEG
 	"image/png"
 	"io"
+	"log"
 	"mime"
 	"os"
 	"path/filepath"
@@ -30,7 +31,17 @@ import (
 func main() {
 	out := flag.String("out", "", "directory for the downloads (default: a new temporary directory)")
 	flag.Parse()
-	exampleenv.Main(func(ctx context.Context, env *exampleenv.Env, w io.Writer) error {
+	// A live tenant when CHATADMIN_BASE_URL and CHATADMIN_TOKEN are set; an
+	// in-process emulator otherwise.
+	baseURL, token, emu, err := exampleenv.Target(os.Stdout)
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(baseURL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	exampleenv.Main(exampleenv.New(client, emu), func(ctx context.Context, env *exampleenv.Env, w io.Writer) error {
 		return run(ctx, env, *out, w)
 	})
 }
@@ -61,7 +72,7 @@ func run(ctx context.Context, env *exampleenv.Env, outDir string, w io.Writer) (
 		return err
 	}
 
-	if _, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: room, DisplayName: "Media"}); err != nil {
+	if _, err := c.Channels.Create(ctx, room, &chatadmin.ChannelCreateRequest{DisplayName: "Media"}); err != nil {
 		return err
 	}
 	defer exampleenv.Cleanup(w, "closed channel "+room, &err, func(ctx context.Context) error {

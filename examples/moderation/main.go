@@ -17,6 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
+	"os"
 	"regexp"
 	"time"
 
@@ -24,7 +26,19 @@ import (
 	"github.com/chatadmin/chatadmin-go/examples/internal/exampleenv"
 )
 
-func main() { exampleenv.Main(run) }
+func main() {
+	// A live tenant when CHATADMIN_BASE_URL and CHATADMIN_TOKEN are set; an
+	// in-process emulator otherwise.
+	baseURL, token, emu, err := exampleenv.Target(os.Stdout)
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(baseURL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	exampleenv.Main(exampleenv.New(client, emu), run)
+}
 
 func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 	c := env.Client
@@ -35,8 +49,8 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 	word := env.Name("spoiler")
 	host := env.Name("docs") + ".example.com"
 
-	if _, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{
-		ChannelID: room, DisplayName: "Moderated", UserIDs: []string{bob, mallory},
+	if _, err := c.Channels.Create(ctx, room, &chatadmin.ChannelCreateRequest{
+		DisplayName: "Moderated", UserIDs: []string{bob, mallory},
 	}); err != nil {
 		return err
 	}
@@ -47,7 +61,7 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 
 	// An exact-word rule matches the word alone, not inside longer words.
 	wordRule := regexp.QuoteMeta(word)
-	if err := c.Blacklist.Add(ctx, []string{wordRule}, chatadmin.MatchExactWord); err != nil {
+	if err := c.Blacklist.Add(ctx, &chatadmin.BlacklistAddRequest{Regexs: []string{wordRule}, Match: chatadmin.MatchExactWord}); err != nil {
 		return err
 	}
 	defer exampleenv.Cleanup(w, "removed blacklist rule "+wordRule, &err, func(ctx context.Context) error {
@@ -56,7 +70,7 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 	fmt.Fprintf(w, "blacklisted the word %q\n", word)
 
 	hostRule := regexp.QuoteMeta(host)
-	if err := c.Whitelist.Add(ctx, []string{hostRule}); err != nil {
+	if err := c.Whitelist.Add(ctx, &chatadmin.WhitelistAddRequest{Regexs: []string{hostRule}}); err != nil {
 		return err
 	}
 	defer exampleenv.Cleanup(w, "removed whitelist rule "+hostRule, &err, func(ctx context.Context) error {
@@ -129,13 +143,13 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 
 // expectRefused checks that a step failed the way it should: with the
 // sentinel family an application would branch on and the exact code.
-func expectRefused(w io.Writer, what string, err, family error, code int) error {
+func expectRefused(w io.Writer, what string, err, family error, code chatadmin.ErrorCode) error {
 	var apiErr *chatadmin.APIError
 	switch {
 	case err == nil:
-		return fmt.Errorf("%s: accepted, want code %d", what, code)
+		return fmt.Errorf("%s: accepted, want code %v (%d)", what, code, code)
 	case !errors.Is(err, family) || !errors.As(err, &apiErr) || apiErr.Code != code:
-		return fmt.Errorf("%s: want code %d: %w", what, code, err)
+		return fmt.Errorf("%s: want code %v (%d): %w", what, code, code, err)
 	}
 	fmt.Fprintf(w, "refused as expected: %s (code %d, %q)\n", what, apiErr.Code, apiErr.Message)
 	return nil

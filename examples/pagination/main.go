@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
+	"os"
 
 	"github.com/chatadmin/chatadmin-go"
 	"github.com/chatadmin/chatadmin-go/examples/internal/exampleenv"
@@ -25,7 +27,19 @@ const (
 	pageSize     = 10
 )
 
-func main() { exampleenv.Main(run) }
+func main() {
+	// A live tenant when CHATADMIN_BASE_URL and CHATADMIN_TOKEN are set; an
+	// in-process emulator otherwise.
+	baseURL, token, emu, err := exampleenv.Target(os.Stdout)
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(baseURL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	exampleenv.Main(exampleenv.New(client, emu), run)
+}
 
 func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 	c := env.Client
@@ -43,7 +57,7 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 	})
 	for i := 1; i <= channelCount; i++ {
 		id := env.Name(fmt.Sprintf("page-demo-%02d", i))
-		if _, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{ChannelID: id, Tags: []string{tag}}); err != nil {
+		if _, err := c.Channels.Create(ctx, id, &chatadmin.ChannelCreateRequest{Tags: []string{tag}}); err != nil {
 			return err
 		}
 		created = append(created, id)

@@ -13,12 +13,26 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
+	"os"
 
 	"github.com/chatadmin/chatadmin-go"
 	"github.com/chatadmin/chatadmin-go/examples/internal/exampleenv"
 )
 
-func main() { exampleenv.Main(run) }
+func main() {
+	// A live tenant when CHATADMIN_BASE_URL and CHATADMIN_TOKEN are set; an
+	// in-process emulator otherwise.
+	baseURL, token, emu, err := exampleenv.Target(os.Stdout)
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(baseURL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	exampleenv.Main(exampleenv.New(client, emu), run)
+}
 
 // poll is an application-defined payload: custom messages carry any JSON
 // object, and DecodeData reads it back into the application's type.
@@ -33,8 +47,7 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 	lobby, news := env.Name("lobby"), env.Name("news")
 	alice, bob, carol := env.Name("alice"), env.Name("bob"), env.Name("carol")
 
-	res, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{
-		ChannelID:   lobby,
+	res, err := c.Channels.Create(ctx, lobby, &chatadmin.ChannelCreateRequest{
 		DisplayName: "Lobby",
 		Tags:        []string{tag},
 		UserIDs:     []string{alice, bob},
@@ -91,8 +104,8 @@ func run(ctx context.Context, env *exampleenv.Env, w io.Writer) (err error) {
 
 	// A second channel with the same tag gives the listing below something
 	// to page through.
-	if _, err := c.Channels.Create(ctx, &chatadmin.ChannelCreateRequest{
-		ChannelID: news, DisplayName: "News", Tags: []string{tag},
+	if _, err := c.Channels.Create(ctx, news, &chatadmin.ChannelCreateRequest{
+		DisplayName: "News", Tags: []string{tag},
 	}); err != nil {
 		return err
 	}

@@ -1,7 +1,8 @@
-// Package exampleenv connects the examples to an Admin API: a live tenant
-// when CHATADMIN_BASE_URL and CHATADMIN_TOKEN are set, otherwise a
+// Package exampleenv picks the Admin API the examples talk to: a live
+// tenant when CHATADMIN_BASE_URL and CHATADMIN_TOKEN are set, otherwise a
 // chatadmintest emulator started in-process, so that
-// `go run ./examples/<name>` works on a fresh clone.
+// `go run ./examples/<name>` works on a fresh clone. The examples build
+// their client themselves, from the base URL and token it returns.
 package exampleenv
 
 import (
@@ -35,30 +36,51 @@ type Env struct {
 	suffix string
 }
 
-// Connect returns an Env for the environment variables: a live client
-// when both are set, the emulator (announced with one line on w) when
-// neither is, and an error when only one is, since half a configuration
-// is more likely a mistake than a wish to use the emulator.
-func Connect(w io.Writer) (*Env, error) {
-	base, token := os.Getenv(chatadmin.EnvBaseURL), os.Getenv(chatadmin.EnvToken)
+// Target returns the API an example talks to: the base URL and token of
+// CHATADMIN_BASE_URL and CHATADMIN_TOKEN when both are set, or those of a
+// new in-process emulator (emu, announced with one line on w) when neither
+// is. Only one of them set is an error: half a configuration is more likely
+// a mistake than a wish to use the emulator. The example builds its client
+// from baseURL and token itself, in plain sight.
+func Target(w io.Writer) (baseURL, token string, emu *chatadmintest.Server, err error) {
+	baseURL, token = os.Getenv(chatadmin.EnvBaseURL), os.Getenv(chatadmin.EnvToken)
 	switch {
-	case base != "" && token != "":
-		c, err := chatadmin.NewClientFromEnv()
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(w, "using the live API at %s\n", c.BaseURL())
-		return &Env{Client: c, suffix: strconv.FormatInt(time.Now().UnixMilli(), 36)}, nil
-	case base != "" || token != "":
-		return nil, fmt.Errorf("set both %s and %s to use a live server, or neither to use the emulator",
+	case baseURL != "" && token != "":
+		fmt.Fprintf(w, "using the live API at %s\n", baseURL)
+		return baseURL, token, nil, nil
+	case baseURL != "" || token != "":
+		return "", "", nil, fmt.Errorf("set both %s and %s to use a live server, or neither to use the emulator",
 			chatadmin.EnvBaseURL, chatadmin.EnvToken)
 	}
-	env, err := Emulated()
+	emu = chatadmintest.NewServer()
+	fmt.Fprintf(w, "%s not set: running against the in-process emulator at %s\n", chatadmin.EnvBaseURL, emu.URL)
+	return emu.URL, emu.Token(), emu, nil
+}
+
+// New returns the Env of a client: emu is Target's emulator, nil against a
+// live server, where names get a per-run suffix.
+func New(client *chatadmin.Client, emu *chatadmintest.Server) *Env {
+	env := &Env{Client: client, Emulator: emu}
+	if emu == nil {
+		env.suffix = strconv.FormatInt(time.Now().UnixMilli(), 36)
+	}
+	return env
+}
+
+// Connect is Target and New with a default client, for the examples' tests.
+func Connect(w io.Writer) (*Env, error) {
+	baseURL, token, emu, err := Target(w)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(w, "%s not set: running against the in-process emulator at %s\n", chatadmin.EnvBaseURL, env.Emulator.URL)
-	return env, nil
+	c, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(baseURL))
+	if err != nil {
+		if emu != nil {
+			emu.Close()
+		}
+		return nil, err
+	}
+	return New(c, emu), nil
 }
 
 // Emulated returns an Env backed by a new in-process emulator. The
@@ -70,7 +92,7 @@ func Emulated(opts ...chatadmintest.Option) (*Env, error) {
 		srv.Close()
 		return nil, err
 	}
-	return &Env{Client: c, Emulator: srv}, nil
+	return New(c, srv), nil
 }
 
 // Live reports whether the Env talks to a real server.
@@ -96,26 +118,23 @@ func (e *Env) Close() {
 // what it does on w.
 type RunFunc func(ctx context.Context, env *Env, w io.Writer) error
 
-// Main runs an example: it connects, calls run with a context that ends on
-// Ctrl-C or after Timeout, and exits with status 1 (after cleaning up)
-// when anything fails.
-func Main(run RunFunc) {
-	if err := mainErr(run, os.Stdout); err != nil {
+// Main runs an example on env: it calls run with a context that ends on
+// Ctrl-C or after Timeout, closes the emulator, and exits with status 1
+// (after cleaning up) when anything failed.
+func Main(env *Env, run RunFunc) {
+	err := mainErr(env, run, os.Stdout)
+	env.Close()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
 }
 
-func mainErr(run RunFunc, w io.Writer) error {
+func mainErr(env *Env, run RunFunc, w io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	env, err := Connect(w)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
 	return run(ctx, env, w)
 }
 

@@ -56,7 +56,10 @@ func TestMainErrCleansUpAndReports(t *testing.T) {
 	t.Setenv(chatadmin.EnvToken, "")
 	boom := errors.New("boom")
 	var cleaned bool
-	err := mainErr(func(ctx context.Context, env *Env, w io.Writer) (err error) {
+	env, err := Emulated()
+	require.NoError(t, err)
+	defer env.Close()
+	err = mainErr(env, func(ctx context.Context, env *Env, w io.Writer) (err error) {
 		defer Cleanup(w, "thing", &err, func(context.Context) error { cleaned = true; return errors.New("undo failed") })
 		return boom
 	}, io.Discard)

@@ -1,4 +1,4 @@
-package chatadmintest
+package qs
 
 import (
 	"bufio"
@@ -13,7 +13,7 @@ import (
 
 // TestParseQS runs the qs cases of libraries.md §4 (as measured on Node
 // qs/body-parser) plus the merge corner cases.
-func TestParseQS(t *testing.T) {
+func TestParse(t *testing.T) {
 	cases := []struct {
 		in   string
 		want map[string]any
@@ -53,14 +53,14 @@ func TestParseQS(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := ParseQS(tc.in)
+			got, err := Parse(tc.in)
 			require.NoError(t, err)
 			require.Equal(t, tc.want, got)
 		})
 	}
 }
 
-func TestParseQSLimits(t *testing.T) {
+func TestParseLimits(t *testing.T) {
 	// 150 items in every notation stay arrays (arrayLimit max(100, params)).
 	var br, idx, rep []string
 	for i := range 150 {
@@ -69,33 +69,33 @@ func TestParseQSLimits(t *testing.T) {
 		rep = append(rep, fmt.Sprintf("u=%d", i))
 	}
 	for _, s := range [][]string{br, idx, rep} {
-		m, err := ParseQS(strings.Join(s, "&"))
+		m, err := Parse(strings.Join(s, "&"))
 		require.NoError(t, err)
 		require.Len(t, m["u"], 150)
 	}
-	_, err := ParseQS(strings.Repeat("a=1&", 999) + "a=1") // 1000 parameters
+	_, err := Parse(strings.Repeat("a=1&", 999) + "a=1") // 1000 parameters
 	require.NoError(t, err)
-	_, err = ParseQS(strings.Repeat("a=1&", 1000) + "a=1") // 1001
-	require.ErrorIs(t, err, ErrQSTooManyParameters)
-	_, err = ParseQS("a" + strings.Repeat("[b]", 32) + "=1")
+	_, err = Parse(strings.Repeat("a=1&", 1000) + "a=1") // 1001
+	require.ErrorIs(t, err, ErrTooManyParameters)
+	_, err = Parse("a" + strings.Repeat("[b]", 32) + "=1")
 	require.NoError(t, err)
-	_, err = ParseQS("a" + strings.Repeat("[b]", 33) + "=1")
-	require.ErrorIs(t, err, ErrQSDepth)
+	_, err = Parse("a" + strings.Repeat("[b]", 33) + "=1")
+	require.ErrorIs(t, err, ErrDepth)
 }
 
-func FuzzParseQS(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{"tags[]=a", "a[b][c]=1&a[b]=2", "a[0]=1&a[x]=2&a=3", "%5B%5D=1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		_, _ = ParseQS(s) // must not panic
+		_, _ = Parse(s) // must not panic
 	})
 }
 
 // TestParseQSMatchesNode replays strings whose parse qs 6.17.1 recorded
 // (testdata/qsnode/gen.js): the query parser and the body parser must give
 // what Node gives, limits and merge quirks included.
-func TestParseQSMatchesNode(t *testing.T) {
+func TestParseMatchesNode(t *testing.T) {
 	f, err := os.Open("testdata/qsnode/cases.jsonl")
 	require.NoError(t, err)
 	defer f.Close()
@@ -109,10 +109,10 @@ func TestParseQSMatchesNode(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal(sc.Bytes(), &c))
 		var body any = "ERR"
-		if m, err := ParseQS(c.S); err == nil {
+		if m, err := Parse(c.S); err == nil {
 			body = asJSON(t, m)
 		}
-		require.Equal(t, c.Q, asJSON(t, parseQuery(c.S)), "query %q", c.S)
+		require.Equal(t, c.Q, asJSON(t, ParseQuery(c.S)), "query %q", c.S)
 		require.Equal(t, c.B, body, "body %q", c.S)
 		n++
 	}
@@ -140,19 +140,26 @@ func TestParseQueryLimits(t *testing.T) {
 		return strings.Join(s, "&")
 	}
 	for _, format := range []string{"r[]=%d", "r=%d", "r[%d]=x"} {
-		require.Len(t, parseQuery(list(20, format))["r"], 20, format)
-		require.IsType(t, map[string]any{}, parseQuery(list(21, format))["r"], format)
-		body, err := ParseQS(list(21, format))
+		require.Len(t, ParseQuery(list(20, format))["r"], 20, format)
+		require.IsType(t, map[string]any{}, ParseQuery(list(21, format))["r"], format)
+		body, err := Parse(list(21, format))
 		require.NoError(t, err)
 		require.IsType(t, []any{}, body["r"], format)
 	}
-	require.Equal(t, map[string]any{"r": map[string]any{"20": "x"}}, parseQuery("r[20]=x"))
+	require.Equal(t, map[string]any{"r": map[string]any{"20": "x"}}, ParseQuery("r[20]=x"))
 
-	deep := parseQuery("a[b][c][d][e][f][g][h]=1")
+	deep := ParseQuery("a[b][c][d][e][f][g][h]=1")
 	require.Equal(t, map[string]any{"a": map[string]any{"b": map[string]any{"c": map[string]any{
 		"d": map[string]any{"e": map[string]any{"f": map[string]any{"[g][h]": "1"}}}}}}}, deep)
 
-	m := parseQuery(list(1001, "k%d=1"))
+	m := ParseQuery(list(1001, "k%d=1"))
 	require.Len(t, m, 1000) // the rest is dropped, not refused
 	require.NotContains(t, m, "k1000")
+}
+
+// Parse shows how the server reads a form body.
+func ExampleParse() {
+	m, _ := Parse("tags[]=a&single=a&options[skip]=5")
+	fmt.Println(m["tags"], m["single"], m["options"])
+	// Output: [a] a map[skip:5]
 }

@@ -1,4 +1,8 @@
-package chatadmintest
+// Package qs parses form bodies and query strings the way the Admin API's
+// Node server does (the qs library behind Express and body-parser). The
+// chatadmintest emulator parses requests with it, and the SDK's fuzz test
+// checks that what the SDK encodes reads back as it meant.
+package qs
 
 import (
 	"errors"
@@ -14,29 +18,32 @@ import (
 // Express's "extended" query parser, which is qs.parse with its defaults, for
 // query strings.
 const (
-	qsParameterLimit = 1000 // parameters either parser reads
-	qsDepth          = 32   // body: more bracket groups answer 400 (strictDepth)
-	qsMinArrayLimit  = 100  // body: arrayLimit = max(100, number of parameters)
-	qsQueryDepth     = 5    // query: deeper groups stay one literal key
-	qsQueryArray     = 20   // query: an array of more elements becomes an object
+	qsParameterLimit = ParameterLimit
+	qsDepth          = 32  // body: more bracket groups answer 400 (strictDepth)
+	qsMinArrayLimit  = 100 // body: arrayLimit = max(100, number of parameters)
+	qsQueryDepth     = 5   // query: deeper groups stay one literal key
+	qsQueryArray     = 20  // query: an array of more elements becomes an object
 )
+
+// ParameterLimit is how many parameters either parser reads.
+const ParameterLimit = 1000
 
 // qsOptions are the qs.parse options of one of the server's parsers.
 type qsOptions struct {
 	arrayLimit  int  // most elements an array holds; past it qs makes an object
 	depth       int  // bracket groups split off a key
-	strictDepth bool // a deeper key fails with ErrQSDepth instead of keeping the rest literally
+	strictDepth bool // a deeper key fails with ErrDepth instead of keeping the rest literally
 }
 
-// ErrQSTooManyParameters is returned by ParseQS for more than 1000
+// ErrTooManyParameters is returned by Parse for more than 1000
 // parameters (body-parser answers 413 "too many parameters").
-var ErrQSTooManyParameters = errors.New("chatadmintest: too many parameters")
+var ErrTooManyParameters = errors.New("qs: too many parameters")
 
-// ErrQSDepth is returned by ParseQS for a key nested more than 32 brackets
+// ErrDepth is returned by Parse for a key nested more than 32 brackets
 // deep (body-parser's depth 32 with strictDepth answers 400).
-var ErrQSDepth = errors.New("chatadmintest: the input exceeded the depth")
+var ErrDepth = errors.New("qs: the input exceeded the depth")
 
-// ParseQS parses an application/x-www-form-urlencoded body the way a Node
+// Parse parses an application/x-www-form-urlencoded body the way a Node
 // server running Express/body-parser "extended" does, that is with the qs
 // library's semantics (qs 6.17 with allowPrototypes, depth 32 + strictDepth,
 // parameterLimit 1000, arrayLimit max(100, number of parameters)). Query
@@ -56,25 +63,25 @@ var ErrQSDepth = errors.New("chatadmintest: the input exceeded the depth")
 //
 // qs's merge rules are kept too: "a[b]=1&a=2" gives [{"b": "1"}, "2"].
 // '+' decodes to a space; a malformed %-escape leaves the text as it is.
-// More than 1000 parameters gives ErrQSTooManyParameters, more than 32
-// bracket levels ErrQSDepth.
-func ParseQS(raw string) (map[string]any, error) {
+// More than 1000 parameters gives ErrTooManyParameters, more than 32
+// bracket levels ErrDepth.
+func Parse(raw string) (map[string]any, error) {
 	if raw == "" {
 		return map[string]any{}, nil
 	}
 	params := strings.Count(raw, "&") + 1
 	if params > qsParameterLimit {
-		return nil, ErrQSTooManyParameters
+		return nil, ErrTooManyParameters
 	}
 	return parsePairs(splitQS(raw), qsOptions{arrayLimit: max(qsMinArrayLimit, params), depth: qsDepth, strictDepth: true})
 }
 
-// parseQuery parses a query string as Express's "extended" query parser
+// ParseQuery parses a query string as Express's "extended" query parser
 // does: qs.parse(str, {allowPrototypes: true}), so qs's defaults hold. Past
 // 1000 parameters the rest is dropped silently, an array of more than 20
 // elements becomes an object with index keys, and brackets past the fifth
 // stay in the key as literal text. It never fails.
-func parseQuery(raw string) map[string]any {
+func ParseQuery(raw string) map[string]any {
 	if raw == "" {
 		return map[string]any{}
 	}
@@ -219,7 +226,7 @@ func jsIndex(k string) (int, bool) {
 
 // qsChain is qs's splitKeyIntoSegments: "a[b][c]" gives "a", "[b]", "[c]".
 // Brackets nest ("a[b[c]]" gives "a", "[b[c]]"); past o.depth groups the
-// rest of the key is one more segment, or ErrQSDepth with strictDepth.
+// rest of the key is one more segment, or ErrDepth with strictDepth.
 func qsChain(key string, o qsOptions) ([]string, error) {
 	var chain []string
 	open := strings.IndexByte(key, '[')
@@ -255,7 +262,7 @@ func qsChain(key string, o qsOptions) ([]string, error) {
 	}
 	if open >= 0 {
 		if o.strictDepth {
-			return nil, ErrQSDepth
+			return nil, ErrDepth
 		}
 		chain = append(chain, "["+key[open:]+"]")
 	}
@@ -506,4 +513,10 @@ func qsCompact(v any) any {
 		return out
 	}
 	return v
+}
+
+// ParsePairs reads decoded name/value pairs (a multipart body's fields) with
+// the body parser's options, as Parse does.
+func ParsePairs(pairs [][2]string) (map[string]any, error) {
+	return parsePairs(pairs, qsOptions{arrayLimit: max(qsMinArrayLimit, len(pairs)), depth: qsDepth, strictDepth: true})
 }
