@@ -62,8 +62,12 @@
 // [WithMaxAttempts] attempts in all. Retry-After is honoured, but a wait
 // that would outlast the context deadline or [WithMaxRetryAfter] ends the
 // call at once with the rate-limit [*APIError], whose RetryAfter holds the
-// advice. With the default options a call spends at most about 30 s waiting
-// between attempts in total, whatever the server says. Retries draw on a
+// advice. The waits of one call (backoffs, counted at their longest, and
+// Retry-After) add up to at most [WithMaxRetryWaitTotal]
+// ([DefaultMaxRetryWaitTotal], 30 s): when the next wait would not fit in
+// what is left, the call ends at once with the last answer's error, the
+// rate-limit [*APIError] with RetryAfter when the server advised the wait.
+// Retries draw on a
 // client-wide budget ([WithRetryBudget]) so that a fleet of callers cannot
 // multiply the load on a server that is down. After the last attempt the
 // caller gets the last answer's typed error.
