@@ -5,9 +5,11 @@
 //
 //	go run ./examples/bulk
 //
-// It runs against the in-process emulator unless CHATADMIN_BASE_URL and
-// CHATADMIN_TOKEN point it at a live tenant (where it lifts the bans it
-// made before exiting).
+// It runs against the in-process emulator, which enforces a tenant rate
+// limit of 300 requests a second as the real service does, unless
+// CHATADMIN_BASE_URL and CHATADMIN_TOKEN point it at a live tenant (where
+// it lifts the bans it made before exiting). The client paces itself with
+// the adaptive rate limiter, which learns the limit from the server's 429s.
 package main
 
 import (
@@ -22,17 +24,22 @@ import (
 
 	"github.com/chatadmin/chatadmin-go"
 	"github.com/chatadmin/chatadmin-go/bulk"
+	"github.com/chatadmin/chatadmin-go/chatadmintest"
 	"github.com/chatadmin/chatadmin-go/examples/internal/exampleenv"
 )
 
 func main() {
 	// A live tenant when CHATADMIN_BASE_URL and CHATADMIN_TOKEN are set; an
-	// in-process emulator otherwise.
-	baseURL, token, emu, err := exampleenv.Target(os.Stdout)
+	// in-process emulator with a tenant rate limit otherwise.
+	baseURL, token, emu, err := exampleenv.Target(os.Stdout, chatadmintest.WithRateLimit(300, 30))
 	if err != nil {
 		log.Fatal(err)
 	}
-	client, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(baseURL))
+	// Bulk jobs meet the tenant's rate limit: the adaptive limiter slows
+	// down on 429s and speeds up again, so the job runs near the limit
+	// instead of retrying throttled calls.
+	client, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(baseURL),
+		chatadmin.WithRateLimiter(chatadmin.NewAdaptiveLimiter(chatadmin.AdaptiveLimiterConfig{})))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -39,10 +39,11 @@ type Env struct {
 // Target returns the API an example talks to: the base URL and token of
 // CHATADMIN_BASE_URL and CHATADMIN_TOKEN when both are set, or those of a
 // new in-process emulator (emu, announced with one line on w) when neither
-// is. Only one of them set is an error: half a configuration is more likely
-// a mistake than a wish to use the emulator. The example builds its client
-// from baseURL and token itself, in plain sight.
-func Target(w io.Writer) (baseURL, token string, emu *chatadmintest.Server, err error) {
+// is; opts configure that emulator. Only one of them set is an error: half a
+// configuration is more likely a mistake than a wish to use the emulator.
+// The example builds its client from baseURL and token itself, in plain
+// sight.
+func Target(w io.Writer, opts ...chatadmintest.Option) (baseURL, token string, emu *chatadmintest.Server, err error) {
 	baseURL, token = os.Getenv(chatadmin.EnvBaseURL), os.Getenv(chatadmin.EnvToken)
 	switch {
 	case baseURL != "" && token != "":
@@ -52,7 +53,7 @@ func Target(w io.Writer) (baseURL, token string, emu *chatadmintest.Server, err 
 		return "", "", nil, fmt.Errorf("set both %s and %s to use a live server, or neither to use the emulator",
 			chatadmin.EnvBaseURL, chatadmin.EnvToken)
 	}
-	emu = chatadmintest.NewServer()
+	emu = chatadmintest.NewServer(opts...)
 	fmt.Fprintf(w, "%s not set: running against the in-process emulator at %s\n", chatadmin.EnvBaseURL, emu.URL)
 	return emu.URL, emu.Token(), emu, nil
 }
