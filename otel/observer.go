@@ -148,43 +148,48 @@ type call struct {
 // Attempt makes the attempt's client span after the fact, with the
 // attempt's own start and end times, and counts it.
 func (c *call) Attempt(a *chatadmin.AttemptEvent) {
-	attrs := make([]attribute.KeyValue, 0, 14)
-	attrs = append(attrs,
-		KeyHTTPMethod.String(c.start.Method),
-		KeyURLTemplate.String(c.start.Route),
-		KeyServerAddress.String(c.start.ServerAddress),
-		KeyServerPort.Int(c.start.ServerPort),
-		KeyOperation.String(c.start.Op),
-	)
-	if a.Attempt > 1 {
-		attrs = append(attrs, KeyResendCount.Int(a.Attempt-1))
-	}
-	if a.StatusCode != 0 {
-		attrs = append(attrs, KeyStatusCode.Int(a.StatusCode))
-	}
-	if a.Code != 0 {
-		attrs = append(attrs, KeyErrorCode.Int(int(a.Code)))
-	}
 	errType := attemptErrorType(a)
-	if errType != "" {
-		attrs = append(attrs, KeyErrorType.String(errType))
-	}
-	if a.Retry {
-		attrs = append(attrs, KeyRetryReason.String(a.RetryReason))
-	}
-	if a.RetryWaitCause != chatadmin.WaitNone {
-		attrs = append(attrs, KeyWaitCause.String(a.RetryWaitCause.String()), KeyWait.Float64(a.RetryWait.Seconds()))
-	}
-	if a.LimiterWait > 0 {
-		attrs = append(attrs, KeyLimiterWait.Float64(a.LimiterWait.Seconds()))
-	}
 	_, span := c.o.tracer.Start(c.ctx, c.start.Method+" "+c.start.Route,
 		trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithTimestamp(a.Start),
-		trace.WithAttributes(attrs...))
-	if errType != "" {
-		// The error's text is left out: it can quote the request's URL.
-		span.SetStatus(codes.Error, errType)
+		trace.WithTimestamp(a.Start))
+	// The attributes are set after the start, and only on a span that
+	// records: a no-op provider or an unsampled trace then costs nothing
+	// more than the span itself.
+	if span.IsRecording() {
+		attrs := make([]attribute.KeyValue, 0, 14)
+		attrs = append(attrs,
+			KeyHTTPMethod.String(c.start.Method),
+			KeyURLTemplate.String(c.start.Route),
+			KeyServerAddress.String(c.start.ServerAddress),
+			KeyServerPort.Int(c.start.ServerPort),
+			KeyOperation.String(c.start.Op),
+		)
+		if a.Attempt > 1 {
+			attrs = append(attrs, KeyResendCount.Int(a.Attempt-1))
+		}
+		if a.StatusCode != 0 {
+			attrs = append(attrs, KeyStatusCode.Int(a.StatusCode))
+		}
+		if a.Code != 0 {
+			attrs = append(attrs, KeyErrorCode.Int(int(a.Code)))
+		}
+		if errType != "" {
+			attrs = append(attrs, KeyErrorType.String(errType))
+		}
+		if a.Retry {
+			attrs = append(attrs, KeyRetryReason.String(a.RetryReason))
+		}
+		if a.RetryWaitCause != chatadmin.WaitNone {
+			attrs = append(attrs, KeyWaitCause.String(a.RetryWaitCause.String()), KeyWait.Float64(a.RetryWait.Seconds()))
+		}
+		if a.LimiterWait > 0 {
+			attrs = append(attrs, KeyLimiterWait.Float64(a.LimiterWait.Seconds()))
+		}
+		span.SetAttributes(attrs...)
+		if errType != "" {
+			// The error's text is left out: it can quote the request's URL.
+			span.SetStatus(codes.Error, errType)
+		}
 	}
 	span.End(trace.WithTimestamp(a.End))
 
