@@ -20,6 +20,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -47,6 +48,21 @@ func Blocks(markdown string) []Block {
 		}
 	}
 	return out
+}
+
+// CheckFile type-checks the Go snippets of the Markdown file at path, as
+// Check does in the file's directory; it fails when the file has fewer
+// than min snippets, which means that the extraction broke.
+func CheckFile(path string, min int, imports []string, prelude string) error {
+	md, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	blocks := Blocks(string(md))
+	if len(blocks) < min {
+		return fmt.Errorf("%s: found %d Go snippets, want at least %d: the extraction is broken", path, len(blocks), min)
+	}
+	return Check(filepath.Dir(path), blocks, imports, prelude)
 }
 
 // Check type-checks blocks as one package in dir (a directory of the
