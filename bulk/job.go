@@ -147,7 +147,7 @@ func (j *Job[T]) Run(ctx context.Context, items Items[T]) (*Summary[T], error) {
 	var wg sync.WaitGroup
 	wg.Go(func() { r.produce(runCtx, items, work, results) })
 	for range conc {
-		wg.Go(func() { r.work(runCtx, opCtx, work, results) })
+		wg.Go(func() { r.work(ctx, runCtx, opCtx, work, results) })
 	}
 	go func() { wg.Wait(); close(results) }()
 
@@ -311,10 +311,14 @@ func (r *run[T]) settle(item T, k string) (chunk[T], bool) {
 	return c, true
 }
 
-// work runs chunks until work is closed. After ctx ends it starts no chunk.
-func (r *run[T]) work(ctx, opCtx context.Context, work <-chan chunk[T], results chan<- chunk[T]) {
+// work runs chunks until work is closed. After the caller's ctx or runCtx
+// ends it starts no chunk. Both are checked: a context derived from the
+// caller's is cancelled only after the caller's Done is closed, so a Do
+// that returned on the caller's Done could otherwise see runCtx still alive
+// and start one more chunk.
+func (r *run[T]) work(ctx, runCtx, opCtx context.Context, work <-chan chunk[T], results chan<- chunk[T]) {
 	for c := range work {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || runCtx.Err() != nil {
 			continue // not started: a resumed run does it
 		}
 		if r.journal != nil && !r.job.Idempotent {
