@@ -25,18 +25,18 @@ func TestHTTPClientTimeoutCutsOffDownload(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")
 		w.WriteHeader(http.StatusOK)
-		for range size { // 10 bytes, 100 ms apart: about 1 s in all
+		for range size { // 10 bytes, 200 ms apart: about 2 s in all
 			w.Write([]byte{'x'})
 			w.(http.Flusher).Flush()
 			select {
 			case <-r.Context().Done():
 				return
-			case <-time.After(100 * time.Millisecond):
+			case <-time.After(200 * time.Millisecond):
 			}
 		}
 	}))
 	t.Cleanup(srv.Close)
-	hc := &http.Client{Timeout: 300 * time.Millisecond, Transport: NewTransport()}
+	hc := &http.Client{Timeout: 600 * time.Millisecond, Transport: NewTransport()}
 	t.Cleanup(hc.CloseIdleConnections)
 	c := newServerClient(t, srv, WithHTTPClient(hc))
 
@@ -46,8 +46,10 @@ func TestHTTPClientTimeoutCutsOffDownload(t *testing.T) {
 	got, err := io.ReadAll(dl.Body)
 	var ne net.Error
 	require.ErrorAs(t, err, &ne, "the body is cut off")
+	// Which words net/http uses depends on where its timer catches the
+	// read ("Client.Timeout exceeded…" or "context deadline exceeded"):
+	// a timeout it is, either way.
 	assert.True(t, ne.Timeout(), "%v", err)
-	assert.Contains(t, err.Error(), "Client.Timeout")
 	assert.Less(t, len(got), size)
 }
 
