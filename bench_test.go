@@ -341,3 +341,27 @@ func BenchmarkDecodeMessages100(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCreateUnsafeGuards prices what an unsafe call does to be sent
+// at most once (the send-once transport copy and the sent/not-sent
+// trace): the same create as an unsafe call and with WithRetrySafe, which
+// skips both.
+func BenchmarkCreateUnsafeGuards(b *testing.B) {
+	srv := benchServer(b, messagesPage(1))
+	for _, mode := range []struct {
+		name string
+		opts []RequestOption
+	}{{"unsafe", nil}, {"retrysafe", []RequestOption{WithRetrySafe()}}} {
+		b.Run("mode="+mode.name, func(b *testing.B) {
+			defer reportCPU(b)()
+			c := benchClient(b, srv)
+			req := &MessageCreateRequest{Text: "hello, world"}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Messages.Create(context.Background(), "lobby", req, mode.opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
