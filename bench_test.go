@@ -37,9 +37,9 @@ func benchServer(b *testing.B, body []byte) *httptest.Server {
 	return srv
 }
 
-func benchClient(b *testing.B, srv *httptest.Server) *Client {
+func benchClient(b *testing.B, srv *httptest.Server, opts ...Option) *Client {
 	b.Helper()
-	c, err := NewClient(testToken, WithBaseURL(srv.URL))
+	c, err := NewClient(testToken, append([]Option{WithBaseURL(srv.URL)}, opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package chatadmin
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 )
 
@@ -31,7 +30,7 @@ func BenchmarkObserverChannelsQuery(b *testing.B) {
 		opts []Option
 	}{{"observer=none", nil}, {"observer=noop", []Option{WithObserver(noopObserver{})}}} {
 		b.Run(mode.name, func(b *testing.B) {
-			c := benchClientWith(b, srv, mode.opts...)
+			c := benchClient(b, srv, mode.opts...)
 			opts := &ChannelListOptions{Limit: 100}
 			b.ReportAllocs()
 			for b.Loop() {
@@ -51,7 +50,7 @@ func BenchmarkObserverMessageCreate(b *testing.B) {
 		opts []Option
 	}{{"observer=none", nil}, {"observer=noop", []Option{WithObserver(noopObserver{})}}} {
 		b.Run(mode.name, func(b *testing.B) {
-			c := benchClientWith(b, srv, mode.opts...)
+			c := benchClient(b, srv, mode.opts...)
 			req := &MessageCreateRequest{Text: "hello, world"}
 			b.ReportAllocs()
 			for b.Loop() {
@@ -62,15 +61,4 @@ func BenchmarkObserverMessageCreate(b *testing.B) {
 			}
 		})
 	}
-}
-
-// benchClientWith is benchClient with extra options.
-func benchClientWith(b *testing.B, srv *httptest.Server, opts ...Option) *Client {
-	b.Helper()
-	c, err := NewClient(testToken, append([]Option{WithBaseURL(srv.URL)}, opts...)...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(c.http.HTTPClient.CloseIdleConnections)
-	return c
 }
