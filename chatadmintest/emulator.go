@@ -169,6 +169,9 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, table []*route,
 		dropConnection(w)
 		return
 	}
+	if faulted && fault.Drop == FailAfterHandler {
+		resp = faultResponse(fault)
+	}
 	entry.Status = resp.status
 	record()
 	resp.write(w, requestID, fault.Header)

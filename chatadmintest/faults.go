@@ -23,6 +23,12 @@ const (
 	// closes the connection without sending the response: the client sees a
 	// transport error although the request took effect.
 	DropAfterHandler
+	// FailAfterHandler runs the handler (its state change happens) and then
+	// answers the fault's Status instead of the handler's answer, as a
+	// gateway does when its timeout fires while the backend completes. Status
+	// 0 means 504; an empty Body means the gateway's own HTML page for 502
+	// and 504, the API's JSON error body for other statuses.
+	FailAfterHandler
 )
 
 // Fault is a scripted failure for the next matching request(s).
@@ -76,8 +82,10 @@ func (f Fault) describe() string {
 		parts = append(parts, "drop before handler")
 	case DropAfterHandler:
 		parts = append(parts, "drop after handler")
+	case FailAfterHandler:
+		parts = append(parts, fmt.Sprintf("status %d after handler", f.Status))
 	}
-	if f.Status != 0 && f.Drop != DropBeforeHandler {
+	if f.Status != 0 && f.Drop != DropBeforeHandler && f.Drop != FailAfterHandler {
 		parts = append(parts, fmt.Sprintf("status %d", f.Status))
 	}
 	if len(parts) == 0 {
@@ -106,6 +114,14 @@ func (e *Emulator) InjectFault(f Fault) {
 	}
 	if f.Times == 0 {
 		f.Times = 1
+	}
+	if f.Drop == FailAfterHandler {
+		if f.Status == 0 {
+			f.Status = http.StatusGatewayTimeout
+		}
+		if f.Body == "" {
+			f.Body = gatewayPage(f.Status)
+		}
 	}
 	e.faultMu.Lock()
 	defer e.faultMu.Unlock()
@@ -174,13 +190,20 @@ func (e *Emulator) takeFault(route string) (Fault, string, bool) {
 		return f, "random drop before handler", true
 	}
 	f.Status = rs.cfg.Statuses[rs.rng.Intn(len(rs.cfg.Statuses))]
-	if f.Status == http.StatusBadGateway {
-		f.Body = badGatewayPage // what a proxy in front of the service sends
-	}
+	f.Body = gatewayPage(f.Status) // what a proxy in front of the service sends
+
 	return f, fmt.Sprintf("random status %d", f.Status), true
 }
 
-const badGatewayPage = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+// gatewayPage is the HTML page a proxy in front of the service sends for a
+// 502 or 504; "" (the API's own JSON error body) for other statuses.
+func gatewayPage(status int) string {
+	if status != http.StatusBadGateway && status != http.StatusGatewayTimeout {
+		return ""
+	}
+	title := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	return "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title + "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+}
 
 // faultResponse is the answer of a status fault.
 func faultResponse(f Fault) *response {

@@ -169,3 +169,32 @@ func TestRandomFaults(t *testing.T) {
 	require.Error(t, c.get("/api/v2/roles").err)
 	require.Equal(t, "random drop before handler", c.s.Requests()[0].Fault)
 }
+
+func TestFaultFailAfterHandler(t *testing.T) { forProtocols(t, testFaultFailAfterHandler) }
+
+// testFaultFailAfterHandler: the handler acts, then a gateway's 504 (or the
+// given status) is what the client gets.
+func testFaultFailAfterHandler(t *testing.T, opts ...Option) *tc {
+	c := newTC(t, opts...)
+	c.s.InjectFault(Fault{Route: "POST /api/v2/channel", Drop: FailAfterHandler})
+	r := c.form(http.MethodPost, "/api/v2/channel", "channelId=a&type=standard")
+	require.NoError(t, r.err)
+	require.Equal(t, http.StatusGatewayTimeout, r.status)
+	require.Contains(t, string(r.body), "<title>504 Gateway Timeout</title>")
+	require.Equal(t, "text/html", r.header.Get("Content-Type"))
+
+	c.s.InjectFault(Fault{Route: "POST /api/v2/channel", Drop: FailAfterHandler, Status: http.StatusBadGateway})
+	r = c.form(http.MethodPost, "/api/v2/channel", "channelId=b&type=standard")
+	require.Equal(t, http.StatusBadGateway, r.status)
+	require.Contains(t, string(r.body), "502 Bad Gateway")
+
+	ids, _ := results(t, c.form(http.MethodPost, "/api/v2/channels", ""))
+	require.ElementsMatch(t, []string{"a", "b"}, ids)
+	var faults []string
+	for _, l := range c.s.Requests()[:2] {
+		faults = append(faults, l.Fault)
+	}
+	require.Equal(t, []string{"status 504 after handler", "status 502 after handler"}, faults)
+	require.Equal(t, []int{504, 502}, []int{c.s.Requests()[0].Status, c.s.Requests()[1].Status})
+	return c
+}
