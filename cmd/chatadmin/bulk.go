@@ -208,7 +208,7 @@ func (a *app) printItemError(r bulk.Result[string], asJSON bool) {
 		_ = writeJSONLine(a.stderr, map[string]any{"error": obj})
 		return
 	}
-	fmt.Fprintf(a.stderr, "chatadmin: %s %s: %s\n", oneLine(r.Key), r.Status, oneLine(strings.TrimPrefix(r.Err.Error(), "chatadmin: ")))
+	fmt.Fprintf(a.stderr, "chatadmin: %s %s: %s\n", termSafe(r.Key), r.Status, termSafe(strings.TrimPrefix(r.Err.Error(), "chatadmin: ")))
 }
 
 // idJob is an idempotent bulk Job over ids with the CLI's options: every
