@@ -130,6 +130,7 @@ func TestScripts(t *testing.T) {
 			"genpng":    cmdGenPNG,
 			"jsonvar":   cmdJSONVar,
 			"printf":    cmdPrintf,
+			"pty":       cmdPTY,
 		},
 	})
 }
