@@ -105,7 +105,9 @@ Output is a table on a terminal and JSON otherwise; -o chooses. See
 		groupCmd(c)
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{a.configCmd(), a.emulatorCmd(), a.genDocsCmd()} {
+	root.Version = buildVersion().text()
+	root.SetVersionTemplate("{{.Version}}")
+	for _, c := range []*cobra.Command{a.configCmd(), a.versionCmd(), a.emulatorCmd(), a.genDocsCmd()} {
 		c.GroupID = "tool"
 		root.AddCommand(c)
 	}
