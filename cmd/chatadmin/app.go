@@ -114,6 +114,7 @@ Output is a table on a terminal and JSON otherwise; -o chooses. See
 	root.SetHelpCommandGroupID("tool")
 	root.SetCompletionCommandGroupID("tool")
 	root.AddCommand(exitCodesTopic(), environmentTopic())
+	a.addCompletions(root)
 	return root
 }
 
