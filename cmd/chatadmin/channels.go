@@ -88,7 +88,7 @@ func (a *app) channelsCmd() *cobra.Command {
 				}
 				ch := args[0]
 				if irreversible {
-					if err := a.confirm("channels " + use + " " + ch + ": " + count(src.total, "user", bf.fromFile)); err != nil {
+					if err := a.confirm("channels " + use + " " + ch + " bans " + count(src.total, "user", bf.fromFile) + " from the channel"); err != nil {
 						src.close()
 						return err
 					}
@@ -169,7 +169,7 @@ func (a *app) channelsCmd() *cobra.Command {
 		}}
 	closeCmd := &cobra.Command{Use: "close CHANNEL_ID", Short: "Close a channel for good (members removed, messages deleted)", Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.confirm("channels close " + args[0] + ": closing the channel removes its members and deletes its messages; it"); err != nil {
+			if err := a.confirm("channels close " + args[0] + " closes the channel for good: its members are removed and its messages deleted"); err != nil {
 				return err
 			}
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {

@@ -13,8 +13,9 @@ import (
 // a channel id or the wrong ids file cannot be taken back. --dry-run sends
 // nothing, so it needs no confirmation.
 
-// confirm asks "what. Continue? [y/N]" on the terminal, or requires --yes.
-// Anything but y or yes is a no: nothing is sent, exit status 2.
+// confirm asks "what. Continue? [y/N]" on the terminal, or requires --yes;
+// what says what the command is about to do. Anything but y or yes is a
+// no: nothing is sent, exit status 2.
 func (a *app) confirm(what string) error {
 	if a.yes || a.dryRun {
 		return nil
@@ -24,9 +25,9 @@ func (a *app) confirm(what string) error {
 		if a.stdinUsed {
 			why = "stdin holds the ids, so there is no terminal to ask on"
 		}
-		return usageErrorf("%s cannot be undone: add --yes to confirm (%s)", what, why)
+		return usageErrorf("%s: confirm with --yes (%s)", what, why)
 	}
-	fmt.Fprintf(a.stderr, "%s cannot be undone. Continue? [y/N] ", termSafe(what))
+	fmt.Fprintf(a.stderr, "%s. Continue? [y/N] ", termSafe(what))
 	line, _ := bufio.NewReader(a.stdin).ReadString('\n')
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":

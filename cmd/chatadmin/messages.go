@@ -106,7 +106,7 @@ func (a *app) messagesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := a.confirm("messages delete: " + count(src.total, "message", bf.fromFile)); err != nil {
+			if err := a.confirm("messages delete deletes " + count(src.total, "message", bf.fromFile) + " for good"); err != nil {
 				src.close()
 				return err
 			}

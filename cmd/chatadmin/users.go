@@ -95,7 +95,7 @@ func (a *app) usersCmd() *cobra.Command {
 					return err
 				}
 				if irreversible {
-					if err := a.confirm("users " + use + ": " + count(src.total, "user", bf.fromFile) + " banned from the whole network; it"); err != nil {
+					if err := a.confirm("users " + use + " bans " + count(src.total, "user", bf.fromFile) + " from the whole network"); err != nil {
 						src.close()
 						return err
 					}
