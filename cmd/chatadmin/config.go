@@ -264,6 +264,10 @@ status 2.`,
 			if st.configPath == "" {
 				st.configPath, _ = a.configPath()
 			}
+			st.configFrom = "default"
+			if a.getenv("CHATADMIN_CONFIG") != "" {
+				st.configFrom = "$CHATADMIN_CONFIG"
+			}
 			if perr := a.print(st.rows(), cols("SETTING", "setting", "VALUE", "value", "SOURCE", "source")); perr != nil {
 				return perr
 			}

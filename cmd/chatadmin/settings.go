@@ -18,13 +18,14 @@ const envProfile = "CHATADMIN_PROFILE"
 type settings struct {
 	source     string // "flags", "environment" or "profile"
 	profile    string // the profile's name, for source "profile"
-	profileBy  string // what named it: "--profile", "$CHATADMIN_PROFILE", "config use"
+	profileBy  string // what named it: "--profile", "$CHATADMIN_PROFILE", "the config's current"
 	baseURL    string
 	region     string
 	token      string
 	addrFrom   string // where baseURL or region came from
 	tokenFrom  string // where token came from ("" when there is none)
 	configPath string // the config file read, if one was
+	configFrom string // "$CHATADMIN_CONFIG" or "default"
 	ignored    []string
 }
 
@@ -130,7 +131,7 @@ func (a *app) resolve() (*settings, error) {
 	case envProf != "":
 		return s, a.fromProfile(s, envProf, "$"+envProfile)
 	}
-	return s, a.fromProfile(s, "", "config use")
+	return s, a.fromProfile(s, "", "the config's current")
 }
 
 // fromProfile fills s from the profile name, or from the config's current
@@ -195,7 +196,7 @@ func (s *settings) rows() []viewRow {
 	} else {
 		add("token", "(none)", "")
 	}
-	add("config", s.configPath, "")
+	add("config", s.configPath, s.configFrom)
 	for _, ig := range s.ignored {
 		k, why, _ := strings.Cut(ig, " (")
 		add("ignored", k, strings.TrimSuffix(why, ")"))
