@@ -10,7 +10,7 @@ import (
 // one line, and printable text (accents, CJK, emoji) passes untouched.
 func TestTermSafe(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain café 漢字 🙂":         "plain café 漢字 🙂",
+		"plain café 漢字 🙂":          "plain café 漢字 🙂",
 		"a\tb\nc\rd":               "a b c d",
 		"\x1bc":                    `\x1bc`,
 		"\x1b]52;c;aGk=\x07":       `\x1b]52;c;aGk=\x07`,
