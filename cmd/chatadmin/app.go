@@ -159,6 +159,12 @@ func (a *app) client() (*chatadmin.Client, error) {
 		opts = append(opts, chatadmin.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
 	if a.dryRun {
+		if st.tokenFrom != "" && st.tokenFrom != "$"+chatadmin.EnvToken {
+			// The printed commands read $CHATADMIN_TOKEN: pasted, they
+			// would send that token, not this command's, to this host.
+			fmt.Fprintf(a.stderr, "chatadmin: --dry-run: the commands send $%s; this command's token comes from %s: set $%s to it before running them\n",
+				chatadmin.EnvToken, st.tokenFrom, chatadmin.EnvToken)
+		}
 		a.dry = &dryRunTransport{w: a.stdout}
 		opts = append(opts, chatadmin.WithHTTPClient(&http.Client{Transport: a.dry}), chatadmin.WithMaxAttempts(1))
 	}
