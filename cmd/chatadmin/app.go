@@ -21,6 +21,8 @@ type app struct {
 	stdout, stderr io.Writer
 	stdoutTTY      bool
 	stderrTTY      bool
+	stdinTTY       bool
+	stdinUsed      bool // --from-file - read the ids from stdin
 	stderrFd       int
 	getenv         func(string) string
 
@@ -28,7 +30,7 @@ type app struct {
 	baseURL, region, profile string
 	tokenFile                string
 	output                   string
-	dryRun, verbose          bool
+	dryRun, verbose, yes     bool
 	timeout                  time.Duration
 	rate                     float64 // --rate of the bulk verbs
 
@@ -39,10 +41,11 @@ type app struct {
 func (a *app) execute(ctx context.Context, args []string) int {
 	root := a.rootCmd()
 	root.SetArgs(args)
-	_, err := root.ExecuteContextC(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
+	err = nameFlag(cmd, err)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		// The user interrupted; a bulk job's summary said what was done.
 		err = errInterrupted
@@ -61,10 +64,11 @@ func (a *app) rootCmd() *cobra.Command {
 		Long: `chatadmin calls the chat service's Admin API v2: every operation, as
 chatadmin <service> <verb>, with bulk jobs that show progress and resume.
 
-The token comes from $CHATADMIN_TOKEN, --token-file FILE, or a profile
-(chatadmin config); never from a flag value, which would land in shell
-history and in ps. The base URL comes from --base-url, --region,
-$CHATADMIN_BASE_URL or the profile.
+The token and the base URL come from one source: --profile NAME, or
+--base-url (or --region) with --token-file FILE, or $CHATADMIN_BASE_URL
+with $CHATADMIN_TOKEN, or the config's current profile (chatadmin config);
+never a mix, and the token never from a flag value, which would land in
+shell history and in ps. See "chatadmin help environment".
 
 Output is a table on a terminal and JSON otherwise; -o chooses. See
 "chatadmin help exit-codes" for the exit status.`,
@@ -84,14 +88,15 @@ Output is a table on a terminal and JSON otherwise; -o chooses. See
 	root.SetIn(a.stdin)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.baseURL, "base-url", "", "API base URL (default $CHATADMIN_BASE_URL, or the profile's)")
+	pf.StringVar(&a.baseURL, "base-url", "", "API base URL, with --token-file (default $CHATADMIN_BASE_URL, or the profile's)")
 	pf.StringVar(&a.region, "region", "", "API region: us, eu or sg (instead of --base-url)")
-	pf.StringVar(&a.profile, "profile", "", "profile to use (default $CHATADMIN_PROFILE, or the config's current one)")
-	pf.StringVar(&a.tokenFile, "token-file", "", "read the token from this file (default $CHATADMIN_TOKEN, or the profile's)")
+	pf.StringVar(&a.profile, "profile", "", "profile to use; wins over the environment (default $CHATADMIN_PROFILE, or the config's current one)")
+	pf.StringVar(&a.tokenFile, "token-file", "", "read the token from this file, with --base-url or --region (default $CHATADMIN_TOKEN, or the profile's)")
 	pf.StringVarP(&a.output, "output", "o", "", "output format: json, jsonl, table or yaml (default table on a terminal, json otherwise)")
 	pf.BoolVar(&a.dryRun, "dry-run", false, "print each request as a curl command instead of sending it")
 	pf.DurationVar(&a.timeout, "timeout", 0, "give up after this long, e.g. 30s (default: no limit)")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "log the SDK's requests and retries on stderr")
+	pf.BoolVarP(&a.yes, "yes", "y", false, "confirm an irreversible command (close, delete, ban) without being asked")
 
 	root.AddGroup(&cobra.Group{ID: "api", Title: "Admin API services:"}, &cobra.Group{ID: "tool", Title: "Tools:"})
 	for _, c := range []*cobra.Command{a.channelsCmd(), a.messagesCmd(), a.usersCmd(), a.rolesCmd(),
@@ -100,13 +105,16 @@ Output is a table on a terminal and JSON otherwise; -o chooses. See
 		groupCmd(c)
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{a.configCmd(), a.emulatorCmd(), a.genDocsCmd()} {
+	root.Version = buildVersion().text()
+	root.SetVersionTemplate("{{.Version}}")
+	for _, c := range []*cobra.Command{a.configCmd(), a.versionCmd(), a.emulatorCmd(), a.genDocsCmd()} {
 		c.GroupID = "tool"
 		root.AddCommand(c)
 	}
 	root.SetHelpCommandGroupID("tool")
 	root.SetCompletionCommandGroupID("tool")
-	root.AddCommand(exitCodesTopic())
+	root.AddCommand(exitCodesTopic(), environmentTopic())
+	a.addCompletions(root)
 	return root
 }
 
@@ -124,33 +132,22 @@ func (a *app) format() string {
 // client builds the SDK client from the flags, the environment and the
 // profile. Under --dry-run it sends nothing: its transport prints curl.
 func (a *app) client() (*chatadmin.Client, error) {
-	prof, err := a.selectedProfile()
-	if err != nil {
-		return nil, err
-	}
-	token, err := a.token(prof)
+	st, err := a.resolve()
 	if err != nil {
 		return nil, err
 	}
 	if a.rate < 0 {
 		return nil, usageErrorf("--rate must not be negative, got %g", a.rate)
 	}
+	token := st.token
+	if token == "" {
+		token = "dry-run" // resolve allows no token only under --dry-run: never sent, never printed
+	}
 	var opts []chatadmin.Option
-	switch {
-	case a.baseURL != "" && a.region != "":
-		return nil, usageErrorf("give --base-url or --region, not both")
-	case a.baseURL != "":
-		opts = append(opts, chatadmin.WithBaseURL(a.baseURL))
-	case a.region != "":
-		opts = append(opts, chatadmin.WithRegion(a.region))
-	case a.getenv(chatadmin.EnvBaseURL) != "":
-		opts = append(opts, chatadmin.WithBaseURL(a.getenv(chatadmin.EnvBaseURL)))
-	case prof != nil && prof.BaseURL != "":
-		opts = append(opts, chatadmin.WithBaseURL(prof.BaseURL))
-	case prof != nil && prof.Region != "":
-		opts = append(opts, chatadmin.WithRegion(prof.Region))
-	default:
-		return nil, usageErrorf("no API address: give --base-url or --region, set $%s, or use a profile", chatadmin.EnvBaseURL)
+	if st.baseURL != "" {
+		opts = append(opts, chatadmin.WithBaseURL(st.baseURL))
+	} else {
+		opts = append(opts, chatadmin.WithRegion(st.region))
 	}
 	opts = append(opts, chatadmin.WithUserAgent("chatadmin-cli"),
 		// The CLI runs bulk jobs, for which the SDK's README says to turn
@@ -162,6 +159,12 @@ func (a *app) client() (*chatadmin.Client, error) {
 		opts = append(opts, chatadmin.WithLogger(slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
 	if a.dryRun {
+		if st.tokenFrom != "" && st.tokenFrom != "$"+chatadmin.EnvToken {
+			// The printed commands read $CHATADMIN_TOKEN: pasted, they
+			// would send that token, not this command's, to this host.
+			fmt.Fprintf(a.stderr, "chatadmin: --dry-run: the commands send $%s; this command's token comes from %s: set $%s to it before running them\n",
+				chatadmin.EnvToken, st.tokenFrom, chatadmin.EnvToken)
+		}
 		a.dry = &dryRunTransport{w: a.stdout}
 		opts = append(opts, chatadmin.WithHTTPClient(&http.Client{Transport: a.dry}), chatadmin.WithMaxAttempts(1))
 	}
@@ -170,55 +173,6 @@ func (a *app) client() (*chatadmin.Client, error) {
 		return nil, &usageError{err}
 	}
 	return c, nil
-}
-
-// selectedProfile returns the profile --profile, $CHATADMIN_PROFILE or the
-// config names, or nil when none is named and the config has none.
-func (a *app) selectedProfile() (*profile, error) {
-	name := a.profile
-	if name == "" {
-		name = a.getenv("CHATADMIN_PROFILE")
-	}
-	cfg, path, err := a.loadConfig()
-	if err != nil {
-		if name == "" && a.getenv(chatadmin.EnvToken) != "" {
-			// A broken config must not block a command that does not need it.
-			return nil, nil
-		}
-		return nil, err
-	}
-	if name == "" {
-		name = cfg.Current
-	}
-	if name == "" {
-		return nil, nil
-	}
-	p := cfg.Profiles[name]
-	if p == nil {
-		return nil, usageErrorf("no profile %q in %s", name, path)
-	}
-	return p, nil
-}
-
-// token is --token-file's, else $CHATADMIN_TOKEN, else the profile's.
-func (a *app) token(prof *profile) (string, error) {
-	if a.tokenFile != "" {
-		return readTokenFile(a.tokenFile)
-	}
-	if t := a.getenv(chatadmin.EnvToken); t != "" {
-		tok, err := cleanToken(t)
-		if err != nil {
-			return "", usageErrorf("$%s: %v", chatadmin.EnvToken, err)
-		}
-		return tok, nil
-	}
-	if prof != nil && prof.Token != "" {
-		return prof.Token, nil
-	}
-	if a.dryRun {
-		return "dry-run", nil // never sent, never printed
-	}
-	return "", usageErrorf("no token: set $%s, give --token-file FILE, or use a profile (chatadmin config set-profile)", chatadmin.EnvToken)
 }
 
 // ctx is the command's context with --timeout applied.

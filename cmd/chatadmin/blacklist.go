@@ -44,6 +44,9 @@ func (a *app) blacklistCmd() *cobra.Command {
 
 	del := &cobra.Command{Use: "delete RULE_ID...", Short: "Delete blacklist rules", Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.confirm("blacklist delete deletes " + count(int64(len(args)), "rule", "") + " for good"); err != nil {
+				return err
+			}
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
 				if err := c.Blacklist.Delete(ctx, args); err != nil {
 					return err

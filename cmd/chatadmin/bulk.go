@@ -9,11 +9,15 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chatadmin/chatadmin-go"
 	"github.com/chatadmin/chatadmin-go/bulk"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // bulkFlags are the flags of every verb that takes user or message ids.
@@ -43,7 +47,16 @@ type idSource struct {
 	close func()
 }
 
-// ids returns the ids of args or --from-file (not both).
+// ids returns the ids of args or --from-file (not both). A file is read
+// whole once before anything is sent, to count its ids (the progress bar's
+// total) and to check them: a UTF-8 byte-order mark is dropped, UTF-16
+// with a byte-order mark is decoded, and a line holding a NUL, another
+// control character or bytes that are not UTF-8 is refused, by number,
+// with exit status 2. Otherwise a BOM would become part of the first id
+// and a UTF-16 file would send ids full of NULs: to "users update", which
+// creates the users it does not find, new garbage users. Stdin (and any
+// file that cannot be read twice, such as a pipe) is first copied to a
+// temporary file, so that the same holds for it.
 func (a *app) ids(f *bulkFlags, args []string, what string) (*idSource, error) {
 	if f.fromFile == "" {
 		if len(args) == 0 {
@@ -54,42 +67,97 @@ func (a *app) ids(f *bulkFlags, args []string, what string) (*idSource, error) {
 	if len(args) > 0 {
 		return nil, usageErrorf("give %s ids as arguments or with --from-file, not both", what)
 	}
-	if f.fromFile == "-" {
-		return &idSource{items: bulk.Lines(a.stdin), total: -1, close: func() {}}, nil
-	}
-	file, err := os.Open(f.fromFile)
+	file, closeFile, err := a.openIDs(f.fromFile)
 	if err != nil {
-		return nil, usageErrorf("--from-file: %v", err)
+		return nil, err
 	}
-	// Count the ids first so that the progress bar has a total and an
-	// ETA; the job then streams the file again rather than holding it.
-	total := int64(-1)
-	if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
-		n, err := countIDs(file)
-		if err != nil {
-			file.Close()
-			return nil, usageErrorf("--from-file %s: %v", f.fromFile, err)
-		}
-		if _, err := file.Seek(0, io.SeekStart); err != nil {
-			file.Close()
-			return nil, usageErrorf("--from-file %s: %v", f.fromFile, err)
-		}
-		total = n
+	total, err := checkIDs(decodeIDs(file))
+	if err == nil {
+		_, err = file.Seek(0, io.SeekStart)
 	}
-	return &idSource{items: bulk.Lines(file), total: total, close: func() { file.Close() }}, nil
+	if err != nil {
+		closeFile()
+		return nil, usageErrorf("--from-file %s: %v; nothing was sent", f.fromFile, err)
+	}
+	return &idSource{items: bulk.Lines(decodeIDs(file)), total: total, close: closeFile}, nil
 }
 
-// countIDs counts the lines bulk.Lines would yield.
-func countIDs(r io.Reader) (int64, error) {
+// openIDs opens the ids file, or a temporary copy of stdin ("-") or of a
+// file that is not a regular one.
+func (a *app) openIDs(path string) (*os.File, func(), error) {
+	var src io.Reader
+	if path == "-" {
+		a.stdinUsed = true
+		src = a.stdin
+	} else {
+		file, err := os.Open(path)
+		if err != nil {
+			return nil, nil, usageErrorf("--from-file: %v", err)
+		}
+		if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
+			return file, func() { file.Close() }, nil
+		}
+		defer file.Close()
+		src = file
+	}
+	tmp, err := os.CreateTemp("", "chatadmin-ids-*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("--from-file %s: %w", path, err)
+	}
+	closeTmp := func() { tmp.Close(); os.Remove(tmp.Name()) }
+	if _, err := io.Copy(tmp, src); err != nil {
+		closeTmp()
+		return nil, nil, fmt.Errorf("--from-file %s: %w", path, err)
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		closeTmp()
+		return nil, nil, fmt.Errorf("--from-file %s: %w", path, err)
+	}
+	return tmp, closeTmp, nil
+}
+
+// decodeIDs drops a UTF-8 byte-order mark and decodes UTF-16 that starts
+// with one; other input passes as it is (and checkIDs judges it).
+func decodeIDs(r io.Reader) io.Reader {
+	return transform.NewReader(r, unicode.BOMOverride(encoding.Nop.NewDecoder()))
+}
+
+// checkIDs counts the ids bulk.Lines would yield, and refuses a line that
+// is too long, not UTF-8, or holds a control character.
+func checkIDs(r io.Reader) (int64, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 512), bulk.MaxLineBytes+2)
-	var n int64
+	var n, line int64
 	for sc.Scan() {
-		if strings.TrimSpace(sc.Text()) != "" {
-			n++
+		line++
+		id := strings.TrimSpace(sc.Text())
+		if id == "" {
+			continue
 		}
+		if err := checkID(id); err != nil {
+			return 0, fmt.Errorf("line %d %v", line, err)
+		}
+		n++
+	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		return 0, fmt.Errorf("line %d is longer than %d bytes: not a list of ids", line+1, bulk.MaxLineBytes)
 	}
 	return n, sc.Err()
+}
+
+// checkID refuses an id that no one could have meant.
+func checkID(id string) error {
+	for i, r := range id {
+		switch {
+		case r == 0:
+			return fmt.Errorf("holds a NUL byte: is the file UTF-16 without a byte-order mark? Save it as UTF-8")
+		case r == utf8.RuneError && !strings.HasPrefix(id[i:], "\uFFFD"):
+			return fmt.Errorf("is not UTF-8 text (byte 0x%02x at column %d)", id[i], i+1)
+		case unsafeRune(r):
+			return fmt.Errorf("holds the control character U+%04X at column %d: ids are printable text", r, i+1)
+		}
+	}
+	return nil
 }
 
 // direct reports whether a verb should make its call directly instead of
@@ -208,7 +276,7 @@ func (a *app) printItemError(r bulk.Result[string], asJSON bool) {
 		_ = writeJSONLine(a.stderr, map[string]any{"error": obj})
 		return
 	}
-	fmt.Fprintf(a.stderr, "chatadmin: %s %s: %s\n", oneLine(r.Key), r.Status, oneLine(strings.TrimPrefix(r.Err.Error(), "chatadmin: ")))
+	fmt.Fprintf(a.stderr, "chatadmin: %s %s: %s\n", termSafe(r.Key), r.Status, termSafe(strings.TrimPrefix(r.Err.Error(), "chatadmin: ")))
 }
 
 // idJob is an idempotent bulk Job over ids with the CLI's options: every

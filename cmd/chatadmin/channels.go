@@ -75,7 +75,7 @@ func (a *app) channelsCmd() *cobra.Command {
 		}}
 
 	// The member verbs send up to chatadmin.MaxUserIDs users per call.
-	usersVerb := func(use, short string, job func(ch string) string, call func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error) *cobra.Command {
+	usersVerb := func(use, short string, irreversible bool, job func(ch string) string, call func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error) *cobra.Command {
 		var users []string
 		var bf *bulkFlags
 		v := &cobra.Command{Use: use + " CHANNEL_ID [USER_ID...]", Short: short, Args: minArgs(1),
@@ -87,6 +87,12 @@ func (a *app) channelsCmd() *cobra.Command {
 					return err
 				}
 				ch := args[0]
+				if irreversible {
+					if err := a.confirm("channels " + use + " " + ch + " bans " + count(src.total, "user", bf.fromFile) + " from the channel"); err != nil {
+						src.close()
+						return err
+					}
+				}
 				return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
 					if src.direct(bf, chatadmin.MaxUserIDs) {
 						if err := call(ctx, c, ch, src.args); err != nil {
@@ -107,21 +113,21 @@ func (a *app) channelsCmd() *cobra.Command {
 	}
 	// Job names are those of the bulk package's helpers, so that a journal
 	// written by a program using bulk.BanChannelUsers resumes here too.
-	addUsers := usersVerb("add-users", "Add users to a channel", jobName("channel.add/"), func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
+	addUsers := usersVerb("add-users", "Add users to a channel", false, jobName("channel.add/"), func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
 		return c.Channels.AddUsers(ctx, ch, ids)
 	})
-	removeUsers := usersVerb("remove-users", "Remove users from a channel", jobName("channel.remove/"), func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
+	removeUsers := usersVerb("remove-users", "Remove users from a channel", false, jobName("channel.remove/"), func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
 		return c.Channels.RemoveUsers(ctx, ch, ids)
 	})
-	banUsers := usersVerb("ban-users", "Ban users from a channel", jobName("channel.ban/"), func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
+	banUsers := usersVerb("ban-users", "Ban users from a channel", true, jobName("channel.ban/"), func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
 		return c.Channels.BanUsers(ctx, ch, ids)
 	})
-	unbanUsers := usersVerb("unban-users", "Lift users' channel bans", jobName("channel.unban/"), func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
+	unbanUsers := usersVerb("unban-users", "Lift users' channel bans", false, jobName("channel.unban/"), func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
 		return c.Channels.UnbanUsers(ctx, ch, ids)
 	})
 	var period string
 	var muteFor time.Duration
-	muteUsers := usersVerb("mute-users", "Mute users in a channel for a period", func(ch string) string { return "channel.mute/" + ch + "/" + muteFor.String() }, func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
+	muteUsers := usersVerb("mute-users", "Mute users in a channel for a period", false, func(ch string) string { return "channel.mute/" + ch + "/" + muteFor.String() }, func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
 		return c.Channels.MuteUsers(ctx, ch, ids, muteFor)
 	})
 	muteUsers.Flags().StringVar(&period, "for", "", "how long: a duration such as 10m or 2h, or \"forever\" (required)")
@@ -130,7 +136,7 @@ func (a *app) channelsCmd() *cobra.Command {
 		muteFor, err = parseMutePeriod(period)
 		return err
 	}
-	unmuteUsers := usersVerb("unmute-users", "Unmute users in a channel", jobName("channel.unmute/"), func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
+	unmuteUsers := usersVerb("unmute-users", "Unmute users in a channel", false, jobName("channel.unmute/"), func(ctx context.Context, c *chatadmin.Client, ch string, ids []string) error {
 		return c.Channels.UnmuteUsers(ctx, ch, ids)
 	})
 
@@ -163,6 +169,9 @@ func (a *app) channelsCmd() *cobra.Command {
 		}}
 	closeCmd := &cobra.Command{Use: "close CHANNEL_ID", Short: "Close a channel for good (members removed, messages deleted)", Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.confirm("channels close " + args[0] + " closes the channel for good: its members are removed and its messages deleted"); err != nil {
+				return err
+			}
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
 				if err := c.Channels.Close(ctx, args[0]); err != nil {
 					return err

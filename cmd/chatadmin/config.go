@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -61,7 +62,13 @@ func (a *app) loadConfig() (*configFile, string, error) {
 	}
 	var cfg configFile
 	if err := yaml.Unmarshal(data, &cfg); err != nil {
-		return nil, path, usageErrorf("config %s: %v", path, oneLine(err.Error()))
+		// The parser's message quotes the text it choked on, which may be
+		// a token: say where, never what.
+		where := ""
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			where = " at line " + m[1]
+		}
+		return nil, path, usageErrorf("config %s: not valid YAML or JSON%s (see chatadmin config --help for its shape)", path, where)
 	}
 	if cfg.Profiles == nil {
 		cfg.Profiles = map[string]*profile{}
@@ -76,6 +83,8 @@ func (a *app) loadConfig() (*configFile, string, error) {
 	}
 	return &cfg, path, nil
 }
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 // saveConfig writes cfg to path with mode 0600, through a temporary file
 // renamed into place so that a crash never leaves half a config.
@@ -117,7 +126,14 @@ func (a *app) configCmd() *cobra.Command {
 os.UserConfigDir()/chatadmin/config ($XDG_CONFIG_HOME/chatadmin/config on Linux,
 or $CHATADMIN_CONFIG), mode 0600. A file holding a token that others can read
 is refused. Select one with --profile NAME or $CHATADMIN_PROFILE; "config use"
-sets the default.`}
+sets the default; "config view" shows which settings a command would use
+and where each came from. The file's shape (YAML; JSON is read too):
+
+  current: prod
+  profiles:
+    prod:
+      region: eu          # or base_url: https://...
+      token: ...          # set with --token-file, never shown`}
 	var p profile
 	var tokenFile string
 	set := &cobra.Command{Use: "set-profile NAME", Short: "Create or change a profile",
@@ -206,7 +222,58 @@ sets the default.`}
 			fmt.Fprintf(a.stderr, "default profile is now %s\n", args[0])
 			return nil
 		}}
-	cmd.AddCommand(set, list, use)
+	del := &cobra.Command{Use: "delete-profile NAME", Short: "Delete a profile (and its token) from the config", Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, path, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			if _, ok := cfg.Profiles[args[0]]; !ok {
+				return usageErrorf("no profile %q (have: %s)", args[0], strings.Join(sortedKeys(cfg.Profiles), ", "))
+			}
+			delete(cfg.Profiles, args[0])
+			if cfg.Current == args[0] {
+				cfg.Current = ""
+			}
+			if err := saveConfig(cfg, path); err != nil {
+				return fmt.Errorf("config: %w", err)
+			}
+			fmt.Fprintf(a.stderr, "profile %s deleted from %s\n", args[0], path)
+			return nil
+		}}
+	current := &cobra.Command{Use: "current", Short: "Print the name of the profile a command would use", Args: exactArgs(0),
+		Long: `Print the name of the profile a command would use with these flags and this
+environment. When the connection comes from flags or from $CHATADMIN_BASE_URL
+and $CHATADMIN_TOKEN, no profile is used: that is said on stderr, with exit
+status 2.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.resolve()
+			if st.profile != "" && (err == nil || st.source == "profile") {
+				fmt.Fprintln(a.stdout, st.profile)
+				return err
+			}
+			if err != nil {
+				return err
+			}
+			return usageErrorf("no profile in use: the connection comes from the %s (see chatadmin config view)", st.source)
+		}}
+	view := &cobra.Command{Use: "view", Short: "Show the settings a command would use and where each came from (token redacted)", Args: exactArgs(0),
+		Example: "  chatadmin config view\n  chatadmin --profile prod config view",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.resolve()
+			if st.configPath == "" {
+				st.configPath, _ = a.configPath()
+			}
+			st.configFrom = "default"
+			if a.getenv("CHATADMIN_CONFIG") != "" {
+				st.configFrom = "$CHATADMIN_CONFIG"
+			}
+			if perr := a.print(st.rows(), cols("SETTING", "setting", "VALUE", "value", "SOURCE", "source")); perr != nil {
+				return perr
+			}
+			return err
+		}}
+	cmd.AddCommand(set, list, use, del, current, view)
 	return cmd
 }
 

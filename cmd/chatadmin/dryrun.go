@@ -103,11 +103,14 @@ func (d *dryRunTransport) writeForm(b *strings.Builder, body io.Reader, boundary
 			if path == "" {
 				path = p.FileName()
 			}
-			spec := p.FormName() + "=@" + path
+			// curl splits an unquoted -F value at ";": the path
+			// "evidence;2024.png" would upload the file "evidence". Quoted,
+			// curl reads it whole.
+			spec := p.FormName() + "=@" + curlQuote(path)
 			if t := p.Header.Get("Content-Type"); t != "" {
 				spec += ";type=" + t
 			}
-			spec += ";filename=" + p.FileName()
+			spec += ";filename=" + curlQuote(p.FileName())
 			b.WriteString(" -F " + shellQuote(spec))
 			if _, err := io.Copy(io.Discard, p); err != nil {
 				return fmt.Errorf("dry run: reading the upload: %w", err)
@@ -120,6 +123,12 @@ func (d *dryRunTransport) writeForm(b *strings.Builder, body io.Reader, boundary
 		}
 		b.WriteString(" --form-string " + shellQuote(p.FormName()+"="+string(v)))
 	}
+}
+
+// curlQuote double-quotes a file name in a -F value as curl parses it,
+// with a backslash before each " and \.
+func curlQuote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
 // shellQuote single-quotes s for a POSIX shell.

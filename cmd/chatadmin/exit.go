@@ -117,25 +117,14 @@ func printError(w io.Writer, err error, asJSON bool) {
 			}
 		}
 		b, _ := json.Marshal(map[string]any{"error": obj})
-		fmt.Fprintf(w, "%s\n", b)
+		fmt.Fprintf(w, "%s\n", escapeRaw(b))
 		return
 	}
-	msg := oneLine(err.Error())
+	msg := termSafe(err.Error())
 	if !strings.HasPrefix(msg, "chatadmin: ") {
 		msg = "chatadmin: " + msg
 	}
 	fmt.Fprintln(w, msg)
-}
-
-// oneLine folds a message onto one line: an error must not forge or split
-// lines of the log a script reads.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 // exitCodesTopic is a help-only command: `chatadmin help exit-codes`.

@@ -42,6 +42,7 @@ func Main() int {
 		stderr:    os.Stderr,
 		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		stderrFd:  int(os.Stderr.Fd()),
 		getenv:    os.Getenv,
 	}

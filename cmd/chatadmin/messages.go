@@ -56,7 +56,17 @@ func (a *app) messagesCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return a.print(m, nil)
+				if a.format() != "table" {
+					return a.print(m, nil)
+				}
+				// The key/value view leads with what was asked for: the
+				// message (its text early), then who sent it, then the
+				// channel.
+				return a.print(struct {
+					Message *chatadmin.Message `json:"message"`
+					User    *chatadmin.User    `json:"user"`
+					Channel *chatadmin.Channel `json:"channel"`
+				}{m.Message, m.User, m.Channel}, nil)
 			})
 		}}
 
@@ -94,6 +104,10 @@ func (a *app) messagesCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			src, err := a.ids(bf, args, "message")
 			if err != nil {
+				return err
+			}
+			if err := a.confirm("messages delete deletes " + count(src.total, "message", bf.fromFile) + " for good"); err != nil {
+				src.close()
 				return err
 			}
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {

@@ -56,10 +56,15 @@ func (a *app) print(v any, columns []column) error {
 		}
 		return writeTable(a.stdout, rows, columns, true)
 	}
-	enc := json.NewEncoder(a.stdout)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := a.stdout.Write(escapeRaw(buf.Bytes()))
+	return err
 }
 
 // page is one page of a list as -o json prints it: the items and the
@@ -82,18 +87,21 @@ func printPage[T any](a *app, items []T, next string, columns []column) error {
 		return err
 	}
 	if next != "" && !a.dryRun {
-		fmt.Fprintf(a.stderr, "more: add --token %s, or --all for every page\n", next)
+		fmt.Fprintf(a.stderr, "more: add --page-token %s, or --all for every page\n", shellQuote(termSafe(next)))
 	}
 	return nil
 }
 
 // stream prints the items of seq as they come, at most limit of them (0
-// for all): JSON Lines for json and jsonl, a table flushed every 100 rows,
-// or YAML documents.
+// for all): for -o json one JSON array, an element a line, written as the
+// elements come (constant memory; an error mid-way leaves the array open,
+// so that no parser takes a partial list for a whole one); JSON Lines for
+// jsonl; a table flushed every 100 rows; or YAML documents.
 func stream[T any](a *app, seq iter.Seq2[T, error], limit int, columns []column) error {
 	n := 0
 	var batch []any
 	header := true
+	format := a.format()
 	flush := func() error {
 		if len(batch) == 0 || a.dryRun {
 			return nil
@@ -114,7 +122,7 @@ func stream[T any](a *app, seq iter.Seq2[T, error], limit int, columns []column)
 		if a.dryRun {
 			continue
 		}
-		switch a.format() {
+		switch format {
 		case "table":
 			batch = append(batch, item)
 			if len(batch) == 100 {
@@ -129,6 +137,17 @@ func stream[T any](a *app, seq iter.Seq2[T, error], limit int, columns []column)
 			if err := writeYAML(a.stdout, item); err != nil {
 				return err
 			}
+		case "json":
+			sep := ",\n"
+			if n == 1 {
+				sep = "[\n"
+			}
+			if _, err := io.WriteString(a.stdout, sep); err != nil {
+				return err
+			}
+			if err := writeJSON(a.stdout, item); err != nil {
+				return err
+			}
 		default:
 			if err := writeJSONLine(a.stdout, item); err != nil {
 				return err
@@ -138,7 +157,28 @@ func stream[T any](a *app, seq iter.Seq2[T, error], limit int, columns []column)
 			break
 		}
 	}
+	if format == "json" && !a.dryRun {
+		end := "\n]\n"
+		if n == 0 {
+			end = "[]\n"
+		}
+		if _, err := io.WriteString(a.stdout, end); err != nil {
+			return err
+		}
+	}
 	return flush()
+}
+
+// writeJSON writes v as compact JSON, without a newline.
+func writeJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeRaw(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))))
+	return err
 }
 
 func writeJSONLine(w io.Writer, v any) error {
@@ -148,7 +188,7 @@ func writeJSONLine(w io.Writer, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(escapeRaw(buf.Bytes()))
 	return err
 }
 
@@ -166,13 +206,38 @@ func generic(v any) any {
 	return g
 }
 
+// writeYAML writes v as a YAML document. A key or value holding an unsafe
+// rune is written double-quoted, where the encoder escapes controls and
+// escapeRaw the rest: the document keeps the exact data and the terminal
+// gets no control.
 func writeYAML(w io.Writer, v any) error {
-	enc := yaml.NewEncoder(w)
-	enc.SetIndent(2)
-	if err := enc.Encode(numbersForYAML(generic(v))); err != nil {
+	var n yaml.Node
+	if err := n.Encode(numbersForYAML(generic(v))); err != nil {
 		return err
 	}
-	return enc.Close()
+	quoteUnsafe(&n)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&n); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeRaw(buf.Bytes()))
+	return err
+}
+
+// quoteUnsafe makes every scalar of n that holds an unsafe rune
+// double-quoted.
+func quoteUnsafe(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && hasUnsafe(n.Value) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	for _, c := range n.Content {
+		quoteUnsafe(c)
+	}
 }
 
 // numbersForYAML turns json.Number into int64 or float64 for the encoder.
@@ -211,7 +276,7 @@ func writeTable(w io.Writer, rows []any, columns []column, header bool) error {
 	if header {
 		hs := make([]string, len(columns))
 		for i, c := range columns {
-			hs[i] = c.header
+			hs[i] = termSafe(c.header)
 		}
 		fmt.Fprintln(tw, strings.Join(hs, "\t"))
 	}
@@ -226,23 +291,27 @@ func writeTable(w io.Writer, rows []any, columns []column, header bool) error {
 	return tw.Flush()
 }
 
-// writeKeyValues writes one object as KEY  value lines.
+// writeKeyValues writes one object as KEY  value lines, nested objects
+// flattened to dotted keys, in the order of the object's fields (what was
+// asked for first, not the alphabet). Keys are server data too.
 func writeKeyValues(w io.Writer, v any) error {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	m, ok := generic(v).(map[string]any)
+	o, ok := ordered(v).(omap)
 	if !ok {
 		fmt.Fprintln(tw, cell(generic(v)))
 		return tw.Flush()
 	}
-	for _, k := range sortedKeys(m) {
-		if sub, ok := m[k].(map[string]any); ok && len(sub) > 0 {
-			for _, sk := range sortedKeys(sub) {
-				fmt.Fprintf(tw, "%s.%s\t%s\n", k, sk, cell(sub[sk]))
+	var walk func(prefix string, o omap)
+	walk = func(prefix string, o omap) {
+		for _, f := range o {
+			if sub, ok := f.v.(omap); ok && len(sub) > 0 {
+				walk(prefix+f.k+".", sub)
+				continue
 			}
-			continue
+			fmt.Fprintf(tw, "%s\t%s\n", termSafe(prefix+f.k), cell(f.v))
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", k, cell(m[k]))
 	}
+	walk("", o)
 	return tw.Flush()
 }
 
@@ -250,7 +319,7 @@ func defaultColumns(g any) []column {
 	m, _ := g.(map[string]any)
 	var out []column
 	for _, k := range sortedKeys(m) {
-		out = append(out, column{strings.ToUpper(k), k})
+		out = append(out, column{strings.ToUpper(termSafe(k)), k})
 	}
 	return out
 }
@@ -278,11 +347,15 @@ func cell(v any) string {
 		if x == "" {
 			return "-"
 		}
-		return oneLine(x)
+		return termSafe(x)
 	case bool:
 		return strconv.FormatBool(x)
 	case json.Number:
 		return x.String()
+	case omap:
+		if len(x) == 0 {
+			return "-"
+		}
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
@@ -294,5 +367,5 @@ func cell(v any) string {
 		return strings.Join(parts, ",")
 	}
 	b, _ := json.Marshal(v)
-	return oneLine(string(b))
+	return termSafe(string(b))
 }

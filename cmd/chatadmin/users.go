@@ -84,7 +84,7 @@ func (a *app) usersCmd() *cobra.Command {
 
 	// ban and unban use the bulk package's helpers (journal job names
 	// "users.ban" and "users.unban").
-	banVerb := func(use, short string, one func(ctx context.Context, c *chatadmin.Client, id string) error,
+	banVerb := func(use, short string, irreversible bool, one func(ctx context.Context, c *chatadmin.Client, id string) error,
 		many func(ctx context.Context, c *chatadmin.Client, items bulk.Items[string], o *bulk.Options) (*bulk.Summary[string], error)) *cobra.Command {
 		var bf *bulkFlags
 		v := &cobra.Command{Use: use + " USER_ID...", Short: short, Args: cobra.ArbitraryArgs,
@@ -93,6 +93,12 @@ func (a *app) usersCmd() *cobra.Command {
 				src, err := a.ids(bf, args, "user")
 				if err != nil {
 					return err
+				}
+				if irreversible {
+					if err := a.confirm("users " + use + " bans " + count(src.total, "user", bf.fromFile) + " from the whole network"); err != nil {
+						src.close()
+						return err
+					}
 				}
 				return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
 					if src.direct(bf, 1) {
@@ -107,12 +113,12 @@ func (a *app) usersCmd() *cobra.Command {
 		bf = a.bulkFlags(v, "user")
 		return v
 	}
-	ban := banVerb("ban", "Ban users from the whole network",
+	ban := banVerb("ban", "Ban users from the whole network", true,
 		func(ctx context.Context, c *chatadmin.Client, id string) error { return c.Users.Ban(ctx, id) },
 		func(ctx context.Context, c *chatadmin.Client, items bulk.Items[string], o *bulk.Options) (*bulk.Summary[string], error) {
 			return bulk.BanUsers(ctx, c, items, o)
 		})
-	unban := banVerb("unban", "Lift users' global bans",
+	unban := banVerb("unban", "Lift users' global bans", false,
 		func(ctx context.Context, c *chatadmin.Client, id string) error { return c.Users.Unban(ctx, id) },
 		func(ctx context.Context, c *chatadmin.Client, items bulk.Items[string], o *bulk.Options) (*bulk.Summary[string], error) {
 			return bulk.UnbanUsers(ctx, c, items, o)

@@ -15,16 +15,31 @@ type listFlags struct {
 	limit    int
 	pageSize int
 	token    string
+	oldToken string // --token, the old name of --page-token: refused
 }
 
 func addListFlags(cmd *cobra.Command, f *listFlags, paged bool) {
 	fl := cmd.Flags()
 	if paged {
-		fl.BoolVar(&f.all, "all", false, "stream every page as JSON Lines (or table rows, or YAML documents)")
+		fl.BoolVar(&f.all, "all", false, "stream every page: one JSON array (-o json), JSON Lines (-o jsonl), table rows or YAML documents")
 		fl.IntVar(&f.pageSize, "page-size", 0, fmt.Sprintf("items per request, at most %d (default: the server's)", chatadmin.MaxPageLimit))
-		fl.StringVar(&f.token, "token", "", "start at this page token (printed as \"next\" by the previous page)")
+		fl.StringVar(&f.token, "page-token", "", "start at this page (the \"next\" cursor the previous page printed)")
+		// --token was this flag's name; it read like the API token, and a
+		// token typed there would have been sent in a URL. It is refused,
+		// without echoing the value.
+		fl.StringVar(&f.oldToken, "token", "", "")
+		_ = fl.MarkHidden("token")
 	}
 	fl.IntVar(&f.limit, "limit", 0, "stop after this many items (streams pages as --all does)")
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		if cmd.Flags().Changed("token") {
+			return usageErrorf("--token is not a flag of %s: the page cursor is --page-token, and the API token comes from $CHATADMIN_TOKEN, --token-file or a profile", cmd.CommandPath())
+		}
+		if f.limit < 0 {
+			return usageErrorf("--limit must not be negative, got %d", f.limit)
+		}
+		return nil
+	}
 }
 
 // streaming reports whether a paged list walks pages (--all or --limit)

@@ -40,6 +40,9 @@ func (a *app) whitelistCmd() *cobra.Command {
 
 	del := &cobra.Command{Use: "delete RULE_ID...", Short: "Delete whitelist rules", Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.confirm("whitelist delete deletes " + count(int64(len(args)), "rule", "") + " for good"); err != nil {
+				return err
+			}
 			return a.call(cmd, func(ctx context.Context, c *chatadmin.Client) error {
 				if err := c.Whitelist.Delete(ctx, args); err != nil {
 					return err
