@@ -395,8 +395,9 @@ func TestResponseTypesLeaveTheEnvelopeAlone(t *testing.T) {
 	}
 }
 
-// TestDecodeTolerances keeps DESIGN.md §3's tolerances: paging.prev or
-// paging.previous, a non-string status read as none, unknown keys.
+// TestDecodeTolerances keeps the decoder tolerant of what the service is
+// known to vary: paging.prev or paging.previous, a non-string status read
+// as none, unknown keys.
 func TestDecodeTolerances(t *testing.T) {
 	for _, body := range []string{
 		`{"results":[{"channel":{"channelId":"a"}}],"paging":{"next":"n","prev":"p"}}`,
