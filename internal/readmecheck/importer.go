@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"go/build"
 	"go/importer"
 	"go/token"
 	"go/types"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -19,7 +21,7 @@ import (
 // tens of seconds of CPU per run.
 func exportImporter(fset *token.FileSet, dir string, paths []string) (types.Importer, error) {
 	args := append([]string{"list", "-export", "-deps", "-f", "{{if .Export}}{{.ImportPath}}\t{{.Export}}{{end}}"}, paths...)
-	cmd := exec.Command("go", args...)
+	cmd := exec.Command(goCommand(), args...)
 	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -41,4 +43,17 @@ func exportImporter(fset *token.FileSet, dir string, paths []string) (types.Impo
 		}
 		return os.Open(file)
 	}), nil
+}
+
+// goCommand is the go command of the toolchain running the test, as
+// go/build finds it, so that the export data is in the format this
+// importer reads; "go" on the PATH when there is none.
+func goCommand() string {
+	if build.Default.GOROOT != "" {
+		bin := filepath.Join(build.Default.GOROOT, "bin", "go")
+		if _, err := os.Stat(bin); err == nil {
+			return bin
+		}
+	}
+	return "go"
 }

@@ -26,8 +26,9 @@ import (
 //
 // Spans that are not Go expressions (shell commands, wire text such as
 // `tags[]=a`, `%v`), ALL_CAPS names (environment variables) and single
-// capitalised words (`Authorization`, `Limiter`) are left alone; a bare
-// name is checked when it has two capitals or more (`WithRetryBudget`).
+// capitalised words (`Authorization`, `Limiter`, or `Verb(ctx, ids...)`
+// when no package has such a name) are left alone; a bare name is checked
+// when it has two capitals or more (`WithRetryBudget`).
 
 // inlineRef is one span with the statements it may mean.
 type inlineRef struct {
@@ -146,6 +147,9 @@ func inlineRefs(spans []Span, pkgs map[string]*types.Package, prelude map[string
 					}
 					r.cands = append(r.cands, stmt(replace(root, value+"."+name), expr))
 				}
+			}
+			if len(r.cands) == 0 && !camel(name) {
+				continue // a capitalised word, not a name: `Verb(ctx, ids...)`
 			}
 			if len(r.cands) == 0 {
 				r.err = fmt.Sprintf("%s is not a name, field or method of %s", name, strings.Join(sortedKeys(pkgs), ", "))
