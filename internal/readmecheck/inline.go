@@ -104,8 +104,8 @@ func inlineRefs(spans []Span, pkgs map[string]*types.Package, prelude map[string
 		switch {
 		case pkgs[name] != nil && len(chain) > 1:
 			sel, ok := chain[1].(*ast.SelectorExpr)
-			if !ok {
-				continue
+			if !ok || !sel.Sel.IsExported() {
+				continue // `chatadmin.client.attempts` is a metric's name
 			}
 			if tn, ok := pkgs[name].Scope().Lookup(sel.Sel.Name).(*types.TypeName); ok {
 				r.cands = typed(1, tn, code[off(sel.Pos()):off(sel.End())])
