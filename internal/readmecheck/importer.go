@@ -12,7 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // exportImporter imports packages from the export data the go command
@@ -20,7 +22,32 @@ import (
 // type-checking them from source, the standard library included, cost
 // tens of seconds of CPU per run.
 func exportImporter(fset *token.FileSet, dir string, paths []string) (types.Importer, error) {
-	args := append([]string{"list", "-export", "-deps", "-f", "{{if .Export}}{{.ImportPath}}\t{{.Export}}{{end}}"}, paths...)
+	files, err := exportFiles(dir, paths)
+	if err != nil {
+		return nil, err
+	}
+	return importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
+		file, ok := files[path]
+		if !ok {
+			return nil, fmt.Errorf("no export data for %q", path)
+		}
+		return os.Open(file)
+	}), nil
+}
+
+// exportCache keeps what go list said, per directory and import list, for
+// the life of the process: a test that checks several pages asks once.
+var exportCache sync.Map // dir + "\x00" + sorted paths → map[string]string
+
+// exportFiles maps the import paths of paths and their dependencies to
+// their export data files.
+func exportFiles(dir string, paths []string) (map[string]string, error) {
+	sorted := slices.Sorted(slices.Values(paths))
+	key := dir + "\x00" + strings.Join(sorted, " ")
+	if files, ok := exportCache.Load(key); ok {
+		return files.(map[string]string), nil
+	}
+	args := append([]string{"list", "-export", "-deps", "-f", "{{if .Export}}{{.ImportPath}}\t{{.Export}}{{end}}"}, sorted...)
 	cmd := exec.Command(goCommand(), args...)
 	cmd.Dir = dir
 	var stderr bytes.Buffer
@@ -36,13 +63,8 @@ func exportImporter(fset *token.FileSet, dir string, paths []string) (types.Impo
 			files[path] = file
 		}
 	}
-	return importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
-		file, ok := files[path]
-		if !ok {
-			return nil, fmt.Errorf("no export data for %q", path)
-		}
-		return os.Open(file)
-	}), nil
+	exportCache.Store(key, files)
+	return files, nil
 }
 
 // goCommand is the go command of the toolchain running the test, as
