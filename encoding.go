@@ -237,7 +237,7 @@ func checkMetadataKey(parent, k string) error {
 }
 
 // The server parses form bodies and query strings with qs, each with its
-// own options (DESIGN §2): body-parser's for bodies, qs's defaults for
+// own options: body-parser's for bodies, qs's defaults for
 // queries. Past a limit qs does not fail but changes the data (an array
 // becomes an object, a deep key stays literal text, parameters are
 // dropped), so the SDK refuses such requests before sending.

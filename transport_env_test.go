@@ -19,7 +19,7 @@ import (
 
 // An http.Client.Timeout given through WithHTTPClient bounds the whole
 // exchange, body included: a download that is still arriving, byte by byte,
-// is cut off when it runs out. (README: "Uploads and downloads".)
+// is cut off when it runs out. (docs/client.md: "Uploads and downloads".)
 func TestHTTPClientTimeoutCutsOffDownload(t *testing.T) {
 	const size = 10
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

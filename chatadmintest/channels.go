@@ -155,7 +155,7 @@ func (e *Emulator) updateDisplayName(c *call) (*response, error) {
 }
 
 // userIDs validates the userIds list of the membership endpoints; ban and
-// mute allow 1–100 ids (DESIGN §2).
+// mute allow 1–100 ids, the service's limit per request.
 func userIDs(v *validator, p map[string]any, maxItems int) []string {
 	ids, _ := v.strArray(p, "userIds", arrRule{required: true, min: 1, max: maxItems, nonEmpty: true, itemMax: 50})
 	return ids

@@ -3,10 +3,11 @@
 // examples when no live server is configured, and for SDK users who want to
 // test their own code without a network.
 //
-// The emulator is an independent reading of the wire contract
-// (shared/spec/admin-api-v2.txt and DESIGN §2–§4): it does not import the SDK
-// and shares no encoder with it, so that a bug in the SDK's encoding shows up
-// as a failing request here instead of being mirrored.
+// The emulator is an independent reading of the Admin API v2 wire contract
+// (routes, body kinds, parameter rules, response and error shapes): it does
+// not import the SDK and shares no encoder with it, so that a bug in the
+// SDK's encoding shows up as a failing request here instead of being
+// mirrored.
 //
 // What it does, in request order:
 //
@@ -26,9 +27,9 @@
 //     channelSegment numbers, closed channels, blacklist/whitelist rules
 //     applied to new messages, reactions, uploaded images (resized to the
 //     small/medium/large sizes) and files;
-//   - answers in the response shapes of DESIGN §3 (some flat, some wrapped in
-//     {"status":"success","data":…}, some the text "OK") and the error body
-//     {"status":"error","code":N,"message":…,"data":{"detail":…}} of §4.
+//   - answers in the provider's response shapes (some flat, some wrapped in
+//     {"status":"success","data":…}, some the text "OK") and its error body
+//     {"status":"error","code":N,"message":…,"data":{"detail":…}}.
 //
 // Everything it does is logged (see Emulator.Requests) with the
 // Authorization header redacted.
@@ -38,12 +39,14 @@
 //
 // # Guesses
 //
-// Where the spec and the provider notes are silent the emulator guesses; an
-// SDK should not depend on these beyond what DESIGN §3 says:
+// Where the provider's documentation is silent the emulator guesses; code
+// under test should not depend on these guesses. The one the SDK relies on
+// is that any 2xx is success and both envelopes decode:
 //
-//   - Response envelopes follow DESIGN §3 exactly (flat for channels, users,
-//     get message, mute, reaction add/remove; wrapped for message lists,
-//     roles, rules, reactors; "OK" for the other actions).
+//   - Response envelopes: flat for channels, users, get message, mute,
+//     reaction add/remove; wrapped in {"status":"success","data":…} for
+//     message lists, roles, rules, reactors; the text "OK" for the other
+//     actions. A client should accept either envelope on every route.
 //   - The admin user exists from the start (display name "Admin") and is
 //     listed by GET /users; user ids named by the admin (members, bans,
 //     mutes, user update) are created on the fly; global ban/unban and clear

@@ -183,7 +183,7 @@ func (e *Emulator) getMessage(c *call) (*response, error) {
 	return flat(map[string]any{"channel": ch.view(c.now), "message": m.view(), "user": u}), nil
 }
 
-// Limits of DESIGN §2 for messages.
+// The service's limits for messages.
 const (
 	maxTextLen    = 20000  // characters of data.text
 	maxCustomData = 100000 // bytes of a custom message's data (100 KB)

@@ -12,7 +12,7 @@ func ruleHandler(kind ruleKind, h func(e *Emulator, c *call, kind ruleKind) (*re
 	return func(e *Emulator, c *call) (*response, error) { return h(e, c, kind) }
 }
 
-// maxRegexs is the blacklist limit of regexs per request (DESIGN §2).
+// maxRegexs is the service's limit of regexs in one blacklist request.
 const maxRegexs = 10000
 
 // compileRule builds the matcher of a rule. Matching is case-insensitive.

@@ -14,7 +14,8 @@ const DefaultAdminUserID = "admin"
 // unless WithMessagePageSize is given.
 const DefaultMessagePageSize = 20
 
-// DefaultMaxUploadSize is the largest multipart file accepted (1 GiB, DESIGN §2).
+// DefaultMaxUploadSize is the largest multipart file accepted: 1 GiB, the
+// service's upload limit.
 const DefaultMaxUploadSize int64 = 1 << 30
 
 // config is what the options set; it is fixed once New returns.

@@ -6,8 +6,8 @@ import (
 	"math"
 )
 
-// Image sizes on the longest side (provider-api §8): small 160, medium 600,
-// large 1500 px. "full" is the original.
+// Image sizes on the longest side, as the provider documents them: small
+// 160, medium 600, large 1500 px. "full" is the original.
 var imageSizes = map[string]int{"small": 160, "medium": 600, "large": 1500}
 
 // fitLongest returns the size of a w×h image scaled so that its longest side

@@ -76,7 +76,8 @@ func (e *Emulator) queryUsers(c *call) (*response, error) {
 	return flat(map[string]any{"users": items, "roles": roles, "paging": pg}), nil
 }
 
-// maxMetadata is the user metadata limit in bytes of JSON (DESIGN §2).
+// maxMetadata is the service's limit on a user's metadata, in bytes of
+// JSON.
 const maxMetadata = 5000
 
 // updateUser: PUT /api/v2/users (form) → the User. Only the fields given

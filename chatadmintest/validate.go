@@ -10,7 +10,7 @@ import (
 )
 
 // validator collects fastest-validator style messages (the wording the
-// provider's "Parameters error." answers use, provider-api §6.1) so that one
+// provider's "Parameters error." answers use) so that one
 // 422 reports every bad field at once.
 type validator struct {
 	errs []string

@@ -2,7 +2,9 @@ package chatadmintest
 
 import "time"
 
-// The view types fix the JSON field names and order of DESIGN §3.
+// The view types fix the JSON field names and order of the provider's
+// documented response payloads (the wire's names, e.g. publicId for a
+// user id in a user query).
 
 type channelView struct {
 	ChannelID                    string         `json:"channelId"`

@@ -9,7 +9,8 @@ import (
 	chatadmin "github.com/chatadmin/chatadmin-go"
 )
 
-// The SDK checks server limits before sending (DESIGN §2) so that an
+// The SDK checks the server's limits before sending (tags, user ids per
+// call, text and metadata sizes…) so that an
 // over-limit request fails with a *ValidationError naming the field and
 // nothing is sent. These cases probe inputs that the SDK measures
 // differently from the server: such an input must be accepted by the

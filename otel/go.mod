@@ -2,10 +2,9 @@ module github.com/chatadmin/chatadmin-go/otel
 
 go 1.25.0
 
-replace github.com/chatadmin/chatadmin-go => ../
 
 require (
-	github.com/chatadmin/chatadmin-go v0.0.0
+	github.com/chatadmin/chatadmin-go v0.1.0
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/otel v1.46.0
 	go.opentelemetry.io/otel/exporters/stdout/stdouttrace v1.46.0

@@ -18,7 +18,7 @@ var (
 `
 	imports := []string{"github.com/chatadmin/chatadmin-go",
 		"sdktrace go.opentelemetry.io/otel/sdk/trace", "sdkmetric go.opentelemetry.io/otel/sdk/metric"}
-	if err := readmecheck.CheckFile("README.md", 1, imports, prelude); err != nil {
+	if err := readmecheck.CheckDoc("README.md", 1, imports, prelude); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,7 +3,7 @@ module github.com/chatadmin/chatadmin-go/redislimit
 go 1.25.0
 
 require (
-	github.com/chatadmin/chatadmin-go v0.0.0
+	github.com/chatadmin/chatadmin-go v0.1.0
 	github.com/redis/go-redis/v9 v9.22.0
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
@@ -20,5 +20,3 @@ require (
 	golang.org/x/time v0.15.0 // indirect
 )
 
-// Developed beside the SDK; a release pins a tagged version instead.
-replace github.com/chatadmin/chatadmin-go => ../

@@ -10,7 +10,7 @@ import (
 // README, which the module's own tests can read wherever it is unpacked.
 func TestReadmeSnippetsCompile(t *testing.T) {
 	imports := []string{"github.com/chatadmin/chatadmin-go/redislimit", "github.com/redis/go-redis/v9"}
-	if err := readmecheck.CheckFile("README.md", 1, imports, "var tenant string\n"); err != nil {
+	if err := readmecheck.CheckDoc("README.md", 1, imports, "var tenant string\n"); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -150,7 +150,7 @@ func (a *app) client() (*chatadmin.Client, error) {
 		opts = append(opts, chatadmin.WithRegion(st.region))
 	}
 	opts = append(opts, chatadmin.WithUserAgent("chatadmin-cli"),
-		// The CLI runs bulk jobs, for which the SDK's README says to turn
+		// The CLI runs bulk jobs, for which docs/rate-limits.md says to turn
 		// the adaptive limiter on: without a ceiling it sends unpaced until
 		// the server first throttles, then follows the server's limit;
 		// --rate sets the ceiling.

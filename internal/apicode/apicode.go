@@ -6,7 +6,8 @@ package apicode
 
 import "net/http"
 
-// Error codes the emulator answers with (DESIGN §4, provider-api §6.3).
+// Error codes the emulator answers with: the codes the provider documents
+// for its error bodies {"status":"error","code":N,…}.
 const (
 	BadRequest       = 400000 // malformed request, wrong Content-Type, invalid token…
 	InvalidRegex     = 400001 // a blacklist/whitelist regex does not compile
