@@ -1,80 +1,37 @@
 // Command callbench pairs three SDK calls with the same calls written by
 // hand with net/http and encoding/json (issue 19: create a text message,
-// query a page of 100 channels, ban 100 users), on a loopback server and
-// in process (a RoundTripper that hands the request to the handler, no
-// socket), and prints the SDK/raw ratio of CPU per call of each run and
-// their median and spread (BENCHMARKS.md §1):
+// query a page of 100 channels, ban 100 users; internal/callpairs), on a
+// loopback server and in process (a RoundTripper that hands the request to
+// the handler, no socket). SDK and raw take turns in every round; it prints
+// the SDK/raw ratio of CPU per call of each run, then their medians and
+// spreads (BENCHMARKS.md §1):
 //
 //	go run ./internal/cmd/callbench -runs 5
 //	go run ./internal/cmd/callbench -runs 3 -rounds 2 -calls 20   # a check that it runs
-//
-// It uses only the public API, so it measures whatever the request path
-// looks like. The raw client uses chatadmin.NewTransport() (the SDK's
-// transport settings) and builds each body per call, as careful
-// hand-written code would; it decodes into the same item types.
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"runtime"
 	"strings"
-	"time"
 
-	"github.com/chatadmin/chatadmin-go"
+	"github.com/chatadmin/chatadmin-go/internal/callpairs"
 	"github.com/chatadmin/chatadmin-go/internal/paired"
 )
-
-const token = "callbench-token-123456"
 
 func main() {
 	runs := flag.Int("runs", 5, "runs; each gives one ratio per call")
 	rounds := flag.Int("rounds", 10, "rounds per run; SDK and raw take turns in each")
 	calls := flag.Int("calls", 200, "calls per client per round")
-	only := flag.String("only", "", "run only the calls whose name contains this")
+	only := flag.String("only", "", "run only the pairs whose name contains this")
 	flag.Parse()
 	if err := run(*runs, *rounds, *calls, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "callbench:", err)
 		os.Exit(1)
 	}
-}
-
-// answer is a handler that reads the request and answers body.
-func answer(body []byte) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
-		_, _ = w.Write(body)
-	})
-}
-
-// inProcess serves requests with a handler in the caller's goroutine: the
-// cost of the clients without the loopback socket's.
-type inProcess struct{ h http.Handler }
-
-func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, r)
-	if r.Body != nil {
-		_ = r.Body.Close()
-	}
-	resp := rec.Result()
-	resp.Request = r
-	return resp, nil
-}
-
-// pair is the SDK and raw variants of one call against one server.
-type pair struct {
-	name     string
-	sdk, raw func(ctx context.Context) error
 }
 
 func run(runs, rounds, calls int, only string) error {
@@ -85,47 +42,23 @@ func run(runs, rounds, calls int, only string) error {
 		r    paired.Ratios
 	}
 	var results []result
-	for _, where := range []string{"loopback", "in-process"} {
-		for _, call := range []struct {
-			name string
-			body []byte
-			make func(sdk *chatadmin.Client, raw *http.Client, base string) pair
-		}{
-			{"create text message", messagesPage(1), createPair},
-			{"query 100 channels", channelsPage(100), queryPair},
-			{"ban 100 users", []byte("OK"), banPair},
-		} {
-			name := call.name + ", " + where
+	ctx := context.Background()
+	for _, where := range callpairs.Wheres {
+		for _, call := range callpairs.Calls {
+			name := call + ", " + where
 			if only != "" && !strings.Contains(name, only) {
 				continue
 			}
-			h := answer(call.body)
-			var base string
-			var hc, rawHC *http.Client
-			if where == "loopback" {
-				srv := httptest.NewServer(h)
-				defer srv.Close()
-				base = srv.URL
-				hc = &http.Client{Transport: chatadmin.NewTransport()}
-				rawHC = &http.Client{Transport: chatadmin.NewTransport()}
-			} else {
-				base = "http://127.0.0.1:1" // never dialled: the transport is the handler
-				hc = &http.Client{Transport: inProcess{h}}
-				rawHC = &http.Client{Transport: inProcess{h}}
-			}
-			sdk, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(base), chatadmin.WithHTTPClient(hc))
+			p, err := callpairs.New(call, where)
 			if err != nil {
 				return err
 			}
-			p := call.make(sdk, rawHC, base)
-			ctx := context.Background()
 			fmt.Printf("\n%s\n", name)
 			ratios, err := paired.Calls(os.Stdout, []paired.Variant{
-				{Name: "raw", Call: func() error { return p.raw(ctx) }},
-				{Name: "sdk", Call: func() error { return p.sdk(ctx) }},
+				{Name: "raw", Call: func() error { return p.Raw(ctx) }},
+				{Name: "sdk", Call: func() error { return p.SDK(ctx) }},
 			}, runs, rounds, calls)
-			hc.CloseIdleConnections()
-			rawHC.CloseIdleConnections()
+			p.Close()
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
@@ -137,168 +70,4 @@ func run(runs, rounds, calls int, only string) error {
 		fmt.Printf("  %-32s %s\n", r.name, r.r)
 	}
 	return nil
-}
-
-// rawCall sends one request and decodes a 2xx JSON body into out (nil:
-// discard it), as a hand-written client would.
-func rawCall(ctx context.Context, hc *http.Client, method, url, contentType string, body []byte, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("User-Agent", "chatadmin-go/"+chatadmin.Version)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Content-Type", contentType)
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("status %d", resp.StatusCode)
-	}
-	if out == nil {
-		_, err = io.Copy(io.Discard, resp.Body)
-		return err
-	}
-	return json.NewDecoder(resp.Body).Decode(out)
-}
-
-func createPair(sdk *chatadmin.Client, raw *http.Client, base string) pair {
-	req := &chatadmin.MessageCreateRequest{Text: "hello, world"}
-	type text struct {
-		Text string `json:"text"`
-	}
-	type create struct {
-		ChannelID string `json:"channelId"`
-		Type      string `json:"type"`
-		Data      text   `json:"data"`
-	}
-	return pair{"create",
-		func(ctx context.Context) error {
-			m, err := sdk.Messages.Create(ctx, "lobby", req)
-			if err == nil && m.MessageID == "" {
-				err = fmt.Errorf("no message id")
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			body, err := json.Marshal(create{ChannelID: "lobby", Type: "text", Data: text{Text: "hello, world"}})
-			if err != nil {
-				return err
-			}
-			var out struct {
-				Data struct {
-					Messages []chatadmin.Message `json:"messages"`
-					Users    []chatadmin.User    `json:"users"`
-				} `json:"data"`
-			}
-			if err := rawCall(ctx, raw, http.MethodPost, base+"/api/v2/message", "application/json", body, &out); err != nil {
-				return err
-			}
-			if len(out.Data.Messages) != 1 {
-				return fmt.Errorf("%d messages", len(out.Data.Messages))
-			}
-			return nil
-		}}
-}
-
-func queryPair(sdk *chatadmin.Client, raw *http.Client, base string) pair {
-	opts := &chatadmin.ChannelListOptions{Limit: 100}
-	return pair{"query",
-		func(ctx context.Context) error {
-			page, err := sdk.Channels.List(ctx, opts)
-			if err == nil && len(page.Items) != 100 {
-				err = fmt.Errorf("%d channels", len(page.Items))
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			var out struct {
-				Results []chatadmin.ChannelResult `json:"results"`
-				Paging  struct {
-					Next string `json:"next"`
-				} `json:"paging"`
-			}
-			if err := rawCall(ctx, raw, http.MethodPost, base+"/api/v2/channels", "application/x-www-form-urlencoded",
-				[]byte("options%5Blimit%5D=100"), &out); err != nil {
-				return err
-			}
-			if len(out.Results) != 100 {
-				return fmt.Errorf("%d channels", len(out.Results))
-			}
-			return nil
-		}}
-}
-
-func banPair(sdk *chatadmin.Client, raw *http.Client, base string) pair {
-	ids := make([]string, 100)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("user-%04d", i)
-	}
-	return pair{"ban",
-		func(ctx context.Context) error { return sdk.Channels.BanUsers(ctx, "lobby", ids) },
-		func(ctx context.Context) error {
-			// A hand-written client builds the form per call too; the
-			// ids need no escaping.
-			var sb strings.Builder
-			for i, id := range ids {
-				if i > 0 {
-					sb.WriteByte('&')
-				}
-				sb.WriteString("userIds%5B%5D=")
-				sb.WriteString(id)
-			}
-			return rawCall(ctx, raw, http.MethodPost, base+"/api/v2/channel/lobby/users/ban",
-				"application/x-www-form-urlencoded", []byte(sb.String()), nil)
-		}}
-}
-
-var ts = time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
-
-// channelsPage is a channel query's answer with n channels.
-func channelsPage(n int) []byte {
-	results := make([]any, n)
-	for i := range results {
-		id := fmt.Sprintf("channel-%03d", i)
-		results[i] = map[string]any{
-			"channel": map[string]any{
-				"channelId": id, "type": "standard", "displayName": fmt.Sprintf("Channel %d", i),
-				"metadata": map[string]any{"topic": "general", "owner": "ops"}, "tags": []string{"public", "en"},
-				"isDistinct": false, "isMuted": false, "muteTimeout": ts, "isRateLimited": false, "rateLimit": 0,
-				"rateLimitWindow": 0, "memberCount": 12, "messageCount": 340, "messageAutoDeleteEnabled": false,
-				"autoDeleteMessageByFlagLimit": 0, "lastActivity": ts, "createdAt": ts, "updatedAt": ts,
-			},
-			"channelUser": map[string]any{
-				"userId": "admin", "channelId": id, "membership": "member", "isBanned": false,
-				"roles": []string{"moderator"}, "readToSegment": 40, "isMuted": false, "muteTimeout": ts,
-				"lastActivity": ts, "createdAt": ts, "updatedAt": ts,
-			},
-		}
-	}
-	body, _ := json.Marshal(map[string]any{"results": results, "paging": map[string]any{"next": "eyJza2lwIjoxMDB9"}})
-	return body
-}
-
-// messagesPage is a wrapped message answer with n messages.
-func messagesPage(n int) []byte {
-	msgs := make([]any, n)
-	for i := range msgs {
-		msgs[i] = map[string]any{
-			"messageId": fmt.Sprintf("m%04d", i), "channelId": "lobby", "userId": fmt.Sprintf("user-%02d", i%10),
-			"type": "text", "data": map[string]any{"text": fmt.Sprintf("message number %d, with some words in it", i)},
-			"tags": []string{"news"}, "parentId": nil, "childrenNumber": 0, "channelSegment": i + 1,
-			"isDeleted": false, "flagCount": 0, "reactions": map[string]int{"like": 2}, "reactionsCount": 2,
-			"createdAt": ts, "updatedAt": ts, "editedAt": ts,
-		}
-	}
-	users := make([]any, min(n, 10))
-	for i := range users {
-		users[i] = map[string]any{"userId": fmt.Sprintf("user-%02d", i), "displayName": fmt.Sprintf("User %d", i),
-			"roles": []string{"member"}, "metadata": map[string]any{"team": "red"}, "flagCount": 0, "createdAt": ts, "updatedAt": ts}
-	}
-	body, _ := json.Marshal(map[string]any{"status": "success", "data": map[string]any{
-		"messages": msgs, "users": users, "paging": map[string]any{"next": "eyJhZnRlciI6MTAwfQ=="}}})
-	return body
 }
