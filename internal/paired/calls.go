@@ -17,12 +17,20 @@ type Cost struct {
 	Wall, CPU time.Duration
 }
 
+// Chunk is how long a variant's turn in a round takes when Calls picks
+// the number of calls. The garbage collector's work lands on whichever
+// variant runs when a cycle starts, so a turn must span several cycles for
+// each variant to pay for its own garbage: turns of a few hundred
+// microseconds gave ratios spread by ±15 %.
+const Chunk = 200 * time.Millisecond
+
 // Calls measures variants against the first one, the baseline. Each of
 // runs is rounds rounds; each round makes calls calls with every variant,
 // in rotated order, so that drift in the machine's load reaches every
-// variant alike. It prints each run's cost per call and ratios to w and
-// returns, per variant after the baseline, the per-run ratios of CPU per
-// call (wall time where CPU time is unavailable).
+// variant alike. calls 0 picks the number that takes the baseline about
+// Chunk. It prints each run's cost per call and ratios to w and returns,
+// per variant after the baseline, the per-run ratios of CPU per call
+// (wall time where CPU time is unavailable).
 func Calls(w io.Writer, variants []Variant, runs, rounds, calls int) ([]Ratios, error) {
 	idx := make(map[string]int, len(variants))
 	for i, v := range variants {
@@ -32,6 +40,17 @@ func Calls(w io.Writer, variants []Variant, runs, rounds, calls int) ([]Ratios, 
 				return nil, fmt.Errorf("%s: %w", v.Name, err)
 			}
 		}
+	}
+	if calls <= 0 {
+		const probe = 20
+		t0 := time.Now()
+		for range probe {
+			if err := variants[0].Call(); err != nil {
+				return nil, fmt.Errorf("%s: %w", variants[0].Name, err)
+			}
+		}
+		calls = max(10, int(Chunk*probe/max(time.Since(t0), 1)))
+		fmt.Fprintf(w, "%d calls per variant per round\n", calls)
 	}
 	ratios := make([]Ratios, len(variants)-1)
 	for run := range runs {

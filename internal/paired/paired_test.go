@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRatios(t *testing.T) {
@@ -45,5 +46,20 @@ func TestCallsCountsEveryVariantAlike(t *testing.T) {
 	boom := errors.New("boom")
 	if _, err := Calls(&out, []Variant{{"a", func() error { return boom }}}, 1, 1, 1); !errors.Is(err, boom) {
 		t.Fatalf("error %v", err)
+	}
+}
+
+func TestCallsPicksTheCallsOfAChunk(t *testing.T) {
+	// A 2 ms call: about Chunk/2ms calls a turn (the probe's timing is
+	// loose on a busy machine, so only the order of magnitude is checked).
+	n := 0
+	vs := []Variant{{"a", func() error { n++; time.Sleep(2 * time.Millisecond); return nil }}, {"b", func() error { return nil }}}
+	var out bytes.Buffer
+	if _, err := Calls(&out, vs, 1, 1, 0); err != nil {
+		t.Fatal(err)
+	}
+	per := n - 10 - 20 // warm-up and probe
+	if per < 10 || per > int(Chunk/(2*time.Millisecond)) {
+		t.Fatalf("%d calls a turn; output %q", per, out.String())
 	}
 }

@@ -24,8 +24,8 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 5, "runs; each gives one ratio per call")
-	rounds := flag.Int("rounds", 10, "rounds per run; SDK and raw take turns in each")
-	calls := flag.Int("calls", 200, "calls per client per round")
+	rounds := flag.Int("rounds", 5, "rounds per run; SDK and raw take turns in each")
+	calls := flag.Int("calls", 0, "calls per client per round; 0: as many as take about 200 ms")
 	only := flag.String("only", "", "run only the pairs whose name contains this")
 	flag.Parse()
 	if err := run(*runs, *rounds, *calls, *only); err != nil {

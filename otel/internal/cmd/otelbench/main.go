@@ -30,8 +30,8 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 5, "runs; each gives one ratio per variant")
-	rounds := flag.Int("rounds", 10, "rounds per run; the variants take turns in each")
-	calls := flag.Int("calls", 500, "calls per variant per round")
+	rounds := flag.Int("rounds", 5, "rounds per run; the variants take turns in each")
+	calls := flag.Int("calls", 0, "calls per variant per round; 0: as many as take about 200 ms")
 	flag.Parse()
 	if err := run(*runs, *rounds, *calls); err != nil {
 		fmt.Fprintln(os.Stderr, "otelbench:", err)
