@@ -73,7 +73,7 @@ type result struct {
 func run(workers, calls, warmup, runs int) error {
 	fmt.Printf("loadbench: %d goroutines × (%d warm-up + %d timed) calls of GET /api/v2/message/:messageId, %d runs, %s, GOMAXPROCS=%d\n",
 		workers, warmup, calls, runs, runtime.Version(), runtime.GOMAXPROCS(0))
-	fmt.Printf("%-4s %-6s %12s %12s %12s %12s %8s %10s\n", "run", "client", "req/s", "cpu/call", "conns warm", "conns timed", "closed", "TIME_WAIT")
+	fmt.Printf("%-4s %-6s %12s %12s %9s %12s %12s %8s %10s\n", "run", "client", "req/s", "cpu/call", "CPUs busy", "conns warm", "conns timed", "closed", "TIME_WAIT")
 	var rps, cpu paired.Ratios
 	maxConns := int64(0)
 	for r := range runs {
@@ -85,7 +85,11 @@ func run(workers, calls, warmup, runs int) error {
 			}
 			res[name] = p
 			maxConns = max(maxConns, p.warm+p.steady)
-			fmt.Printf("%-4d %-6s %12.0f %12v %12d %12d %8d %10d\n", r+1, name, p.rps, p.cpu, p.warm, p.steady, p.closed, p.timeWait)
+			// CPUs busy is the process's share of the machine: well under
+			// GOMAXPROCS means other processes had the CPUs, or the
+			// client waited.
+			fmt.Printf("%-4d %-6s %12.0f %12v %9.2f %12d %12d %8d %10d\n", r+1, name, p.rps, p.cpu,
+				p.rps*p.cpu.Seconds(), p.warm, p.steady, p.closed, p.timeWait)
 		}
 		rps = append(rps, res["sdk"].rps/res["raw"].rps)
 		if res["raw"].cpu > 0 {
