@@ -11,10 +11,12 @@ import (
 // BenchmarkCallPairs is issue 19's SDK/raw comparison as benchmarks, for
 // benchstat: create a text message, query 100 channels and ban 100 users,
 // on loopback and in process, each as the SDK call and the same call by
-// hand (internal/callpairs, public API only). -count alternates the
-// clients:
+// hand (internal/callpairs, public API only). go test's -count repeats
+// each sub-benchmark back to back, so the loop below alternates the
+// clients instead, one run of every pair per pass:
 //
-//	go test -run '^$' -bench CallPairs -benchmem -count 6 . > pairs.txt
+//	go test -c -o pairs.test . && for i in 1 2 3 4 5 6; do
+//	  ./pairs.test -test.run '^$' -test.bench CallPairs -test.benchmem; done > pairs.txt
 //	go run golang.org/x/perf/cmd/benchstat@latest -col /client pairs.txt
 //
 // go run ./internal/cmd/callbench prints the same ratios, interleaved
