@@ -6,9 +6,7 @@ import (
 	"time"
 )
 
-// Iteration benchmarks (issue 6 §4). Run them with:
-//
-//	go test -run '^$' -bench 'Iterate|ReadAhead' -benchmem -count 5 .
+// Iteration benchmarks (BENCHMARKS.md §4, command 4).
 
 // BenchmarkIterateChannels100k sweeps 100,000 channels in pages of 100
 // from a loopback server. Besides time and allocations per sweep it
