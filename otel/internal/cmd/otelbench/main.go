@@ -1,7 +1,8 @@
-// Command otelbench prices the OpenTelemetry adapter per call: one small
-// call (ban 1 user, answer "OK") against a loopback server, made without an
-// Observer (the default), with chatadminotel on no-op providers, and with
-// it on the real OTel SDK (a span processor that drops spans and a manual
+// Command otelbench prices the Observer hook and the OpenTelemetry adapter
+// per call: one small call (ban 1 user, answer "OK") against a loopback
+// server, made without an Observer (the default), with an Observer that
+// does nothing (the hook's own cost), with chatadminotel on no-op
+// providers, and with it on the real OTel SDK (a span processor that drops spans and a manual
 // metric reader: the SDK's own cost, not an exporter's). The variants take
 // turns in every round, and it prints each run's CPU per call and the
 // ratios to the default, then their medians and spreads (BENCHMARKS.md §5):
@@ -66,7 +67,7 @@ func run(runs, rounds, calls int) error {
 	for _, v := range []struct {
 		name string
 		obs  chatadmin.Observer
-	}{{"none", nil}, {"otel-noop", noopObs}, {"otel-sdk", sdkObs}} {
+	}{{"none", nil}, {"hook-noop", nopObserver{}}, {"otel-noop", noopObs}, {"otel-sdk", sdkObs}} {
 		opts := []chatadmin.Option{chatadmin.WithBaseURL(srv.URL)}
 		if v.obs != nil {
 			opts = append(opts, chatadmin.WithObserver(v.obs))
@@ -93,6 +94,15 @@ func run(runs, rounds, calls int) error {
 	}
 	return nil
 }
+
+// nopObserver is the cheapest Observer: what it costs is the hook's.
+type nopObserver struct{}
+
+func (nopObserver) StartCall(ctx context.Context, _ *chatadmin.CallStart) (context.Context, chatadmin.CallObserver) {
+	return ctx, nopObserver{}
+}
+func (nopObserver) Attempt(*chatadmin.AttemptEvent) {}
+func (nopObserver) End(*chatadmin.CallEnd)          {}
 
 // discard is a span processor that drops ended spans.
 type discard struct{}
