@@ -146,7 +146,8 @@ func TestTokenGuardMemoryDoesNotGrow(t *testing.T) {
 	}
 	grown := int64(heapAfterGC()) - int64(base)
 	require.NoError(t, g.stopped())
-	assert.Less(t, grown, int64(1<<10), "the guard grew by %d bytes over 10,000 tokens", grown)
+	// The map took 656,000 bytes; the bound leaves room for the heap's noise.
+	assert.Less(t, grown, int64(16<<10), "the guard grew by %d bytes over 10,000 tokens", grown)
 }
 
 func TestTokenGuardStopsEveryCycle(t *testing.T) {
