@@ -39,7 +39,10 @@ type Pair struct {
 // Wheres). The raw client uses chatadmin.NewTransport() (the SDK's
 // transport settings) on loopback, and builds each body per call, as
 // careful hand-written code would; it decodes into the same item types.
-func New(call, where string) (*Pair, error) {
+func New(call, where string) (*Pair, error) { return newPair(call, where, nil) }
+
+// newPair is New with the server's handler wrapped by wrap, when not nil.
+func newPair(call, where string, wrap func(http.Handler) http.Handler) (*Pair, error) {
 	var body []byte
 	var mk func(sdk *chatadmin.Client, raw *http.Client, base string) *Pair
 	switch call {
@@ -53,6 +56,9 @@ func New(call, where string) (*Pair, error) {
 		return nil, fmt.Errorf("callpairs: no call %q", call)
 	}
 	h := answer(body)
+	if wrap != nil {
+		h = wrap(h)
+	}
 	var base string
 	var hc, rawHC *http.Client
 	stop := func() {}
