@@ -182,38 +182,43 @@ func items[T any, P itemsPage[T]](seq iter.Seq2[P, error]) iter.Seq2[T, error] {
 // and All of channels, users, reactions and token-paged messages) keeps
 // one.
 //
-// It remembers every token the sweep has followed, and that is bounded
-// sensibly: each entry is a fixed-size digest (a hostile server's megabyte
-// tokens cost no more than short ones), one per page the sweep fetched, so
-// tens of bytes beside a page of up to MaxPageLimit items; and it goes
-// when the sweep ends. Remembering fewer would let a longer cycle through.
-// A server that hands out fresh tokens forever makes any sweep endless;
-// that loop is the caller's to break.
+// It holds one token digest however long the sweep, so that a sweep's
+// memory stays at the pages it holds (BENCHMARKS.md §4): remembering every
+// token grew by tens of bytes a page, 0.4 of a page's memory after 800
+// pages. It is Brent's cycle detection: the digest is of a mark token that
+// moves to the token just followed after 1, 2, 4, 8… more tokens, and a
+// token equal to the mark is a cycle. Short cycles at the start of a sweep
+// (A→A, A→B→A) stop at the first repeated token, as exact bookkeeping
+// would; any other stops once the mark lies inside it, within about three
+// times the pages that reaching the cycle and going round it once take,
+// and those pages' items are delivered again before the error. A server
+// that hands out fresh tokens forever makes any sweep endless; that loop
+// is the caller's to break.
 type tokenGuard struct {
-	seen map[[sha256.Size]byte]struct{}
-	err  error // the loop found, reported by the fetch after the page that revealed it
+	mark  [sha256.Size]byte // digest of the mark token (a fixed size, however long the server's tokens)
+	steps int               // tokens followed since the mark moved
+	span  int               // steps after which the mark moves next; doubles each time
+	err   error             // the loop found, reported by the fetch after the page that revealed it
 }
 
 // newTokenGuard starts the guard of a sweep that starts at token ("" for
 // the first page).
 func newTokenGuard(token string) *tokenGuard {
-	g := &tokenGuard{seen: make(map[[sha256.Size]byte]struct{})}
-	if token != "" {
-		g.seen[sha256.Sum256([]byte(token))] = struct{}{}
-	}
-	return g
+	return &tokenGuard{mark: sha256.Sum256([]byte(token)), span: 1}
 }
 
-// follow records next as the token the sweep goes on to. A token already
-// followed stops the sweep at its next fetch: the page that carried it is
-// new and is still delivered.
+// follow records next as the token the sweep goes on to. A token equal to
+// the mark stops the sweep at its next fetch: the page that carried it is
+// still delivered.
 func (g *tokenGuard) follow(next string) {
 	sum := sha256.Sum256([]byte(next))
-	if _, dup := g.seen[sum]; dup {
+	if sum == g.mark {
 		g.err = errTokenLoop
 		return
 	}
-	g.seen[sum] = struct{}{}
+	if g.steps++; g.steps == g.span {
+		g.mark, g.steps, g.span = sum, 0, 2*g.span
+	}
 }
 
 // stopped is the error a fetch returns, without asking the server, once

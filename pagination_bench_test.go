@@ -6,15 +6,16 @@ import (
 	"time"
 )
 
-// Iteration benchmarks (issue 6 §4). Run them with:
-//
-//	go test -run '^$' -bench 'Iterate|ReadAhead' -benchmem -count 5 .
+// Iteration benchmarks (BENCHMARKS.md §4, command 4).
 
 // BenchmarkIterateChannels100k sweeps 100,000 channels in pages of 100
 // from a loopback server. Besides time and allocations per sweep it
-// reports, from one more sweep outside the timer, the highest live heap
-// growth during the sweep (peak-KiB) and that figure in decoded pages
-// (pages-held): one or two pages, never the result.
+// reports, from one more sweep outside the timer (measureSweep, which
+// counts rather than times), the most pages alive at once (pages-alive:
+// 1 plain, 2 with read-ahead), the highest live heap growth during the
+// sweep (peak-KiB) and that figure in decoded pages (pages-held):
+//
+//	go test -run '^$' -bench IterateChannels100k -benchtime 1x -count 3 .
 func BenchmarkIterateChannels100k(b *testing.B) {
 	const total = 100_000
 	srv := newChannelSweepServer(b, total, 0)
@@ -38,9 +39,10 @@ func BenchmarkIterateChannels100k(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			pageHeap, peak := sweepPeakHeap(b, c, total, 20_000, mode.opts...)
-			b.ReportMetric(float64(peak)/1024, "peak-KiB")
-			b.ReportMetric(float64(peak)/float64(pageHeap), "pages-held")
+			m := measureSweep(b, c, total, 100, 50, mode.opts...)
+			b.ReportMetric(float64(m.alive), "pages-alive")
+			b.ReportMetric(float64(m.peak)/1024, "peak-KiB")
+			b.ReportMetric(m.pagesHeld(), "pages-held")
 		})
 	}
 }

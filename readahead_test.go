@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -277,65 +276,4 @@ func TestMessagePagesWithReadAheadKeepTheirUsers(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 30, n)
-}
-
-// heapAfterGC is the live heap once garbage is collected. Two cycles also
-// empty sync.Pool's victim cache, so pooled buffers do not count.
-func heapAfterGC() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
-}
-
-// sweepPeakHeap iterates total channels in pages of 100 and returns the
-// live heap of one decoded page and the highest live heap growth seen
-// during the sweep, sampled every sampleEvery items. Each sample first
-// waits for a read-ahead fetch to land, so that it sees what the sweep
-// holds (the page in hand and the one ahead) rather than the half-built
-// response of the loopback server, which lives in this process too.
-func sweepPeakHeap(tb testing.TB, c *Client, total, sampleEvery int, opts ...RequestOption) (pageHeap, peak uint64) {
-	tb.Helper()
-	one, err := c.Channels.List(context.Background(), &ChannelListOptions{Limit: 100})
-	require.NoError(tb, err)
-	with := heapAfterGC()
-	runtime.KeepAlive(one)
-	one = nil
-	base := heapAfterGC()
-	if with > base {
-		pageHeap = with - base
-	}
-	n := 0
-	for _, err := range c.Channels.All(context.Background(), &ChannelListOptions{Limit: 100}, opts...) {
-		require.NoError(tb, err)
-		n++
-		if n%sampleEvery == 50 {
-			time.Sleep(100 * time.Millisecond)
-			if h := heapAfterGC(); h > base {
-				peak = max(peak, h-base)
-			}
-		}
-	}
-	require.Equal(tb, total, n)
-	return pageHeap, peak
-}
-
-func TestIterationHoldsAtMostTwoPages(t *testing.T) {
-	// The whole result is 100 pages; the loop holds the page in hand and,
-	// with read-ahead, the one fetched ahead. The bound leaves room for a
-	// fetch still in flight when a sample is taken (its body buffer and
-	// the server's half-written answer, both in this process).
-	const total = 10_000
-	srv := newChannelSweepServer(t, total, 0)
-	c := sweepClient(t, srv)
-	for _, mode := range []struct {
-		name string
-		opts []RequestOption
-	}{{"plain", nil}, {"readahead", []RequestOption{WithReadAhead()}}} {
-		pageHeap, peak := sweepPeakHeap(t, c, total, 2500, mode.opts...)
-		t.Logf("%s: one page %d KiB live, peak growth %d KiB (%.1f pages)", mode.name, pageHeap>>10, peak>>10,
-			float64(peak)/float64(pageHeap))
-		assert.Less(t, peak, 5*pageHeap, "%s: the sweep holds more than a few pages", mode.name)
-	}
 }

@@ -16,11 +16,13 @@ import (
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 )
 
-// BenchmarkCallCost pairs one small call (ban 1 user, answer "OK") without
-// an Observer, the default, against the adapter on no-op providers and on
-// the real SDK recording in memory (BENCHMARKS.md, "Observability"):
+// BenchmarkCallCost runs one small call (ban 1 user, answer "OK") without
+// an Observer, the default, with the adapter on no-op providers and on the
+// real SDK recording in memory. Its allocation counts are exact; for the
+// time ratios, whose variants must take turns in one run, use
+// internal/cmd/otelbench (BENCHMARKS.md §5):
 //
-//	go test -run '^$' -bench CallCost -benchmem -count 6 .
+//	go test -run '^$' -bench CallCost -benchmem -benchtime 3000x .
 func BenchmarkCallCost(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)

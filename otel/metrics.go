@@ -29,6 +29,12 @@ type instruments struct {
 // wait is capped at a minute by default).
 var secondsBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}
 
+// enabled reports whether any of the synchronous instruments records.
+func (m *instruments) enabled() bool {
+	ctx := context.Background()
+	return m.duration.Enabled(ctx) || m.attempts.Enabled(ctx) || m.retries.Enabled(ctx) || m.wait.Enabled(ctx)
+}
+
 func (m *instruments) init(meter metric.Meter) error {
 	var err error
 	if m.duration, err = meter.Float64Histogram(MetricCallDuration, metric.WithUnit("s"),

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/chatadmin/chatadmin-go"
 	"go.opentelemetry.io/otel"
@@ -79,6 +80,7 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 type Observer struct {
 	tracer trace.Tracer
 	m      instruments
+	ops    opCache
 
 	mu    sync.Mutex
 	stats map[server]chatadmin.ClientStats // last seen, per server
@@ -119,51 +121,86 @@ func New(opts ...Option) (*Observer, error) {
 // while its meter provider lives on.
 func (o *Observer) Shutdown() error { return o.reg.Unregister() }
 
+// Span kinds, as start options made once.
+var (
+	kindInternal = trace.WithSpanKind(trace.SpanKindInternal)
+	kindClient   = trace.WithSpanKind(trace.SpanKindClient)
+)
+
 // StartCall starts the call's span under ctx's span and returns ctx with
 // the call's span in it.
 func (o *Observer) StartCall(ctx context.Context, cs *chatadmin.CallStart) (context.Context, chatadmin.CallObserver) {
-	c := &call{o: o, start: *cs}
-	ctx, c.span = o.tracer.Start(ctx, "chatadmin."+cs.Op,
-		trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithTimestamp(cs.Start),
-		trace.WithAttributes(
-			KeyOperation.String(cs.Op),
-			KeyHTTPMethod.String(cs.Method),
-			KeyURLTemplate.String(cs.Route),
-			KeyServerAddress.String(cs.ServerAddress),
-			KeyServerPort.Int(cs.ServerPort),
-		))
-	c.ctx = ctx
-	return ctx, c
+	a := o.attrsFor(cs)
+	c := &call{o: o, a: a, start: cs.Start}
+	// The attributes go in at the start, where a sampler sees them; the
+	// option that carries them is built once per operation. The options
+	// live in c, which is allocated anyway.
+	c.opts = [...]trace.SpanStartOption{kindInternal, a.callStart, trace.WithTimestamp(cs.Start)}
+	spanCtx, span := o.tracer.Start(ctx, a.callName, c.opts[:]...)
+	if !span.IsRecording() && !span.SpanContext().IsValid() && !o.m.enabled() {
+		// A no-op provider, for traces and metrics: nothing to record and
+		// no trace context to pass on. The caller's ctx goes on unchanged,
+		// which spares the call a copy of its request. (The gauges then
+		// show the client state as of the last call that recorded.)
+		return ctx, nopCall{}
+	}
+	c.ctx, c.span = spanCtx, span
+	return spanCtx, c
 }
+
+// nopCall is the CallObserver of a call that records nothing.
+type nopCall struct{}
+
+func (nopCall) Attempt(*chatadmin.AttemptEvent) {}
+func (nopCall) End(*chatadmin.CallEnd)          {}
 
 // call reports one call.
 type call struct {
 	o     *Observer
-	start chatadmin.CallStart
+	a     *opAttrs
+	start time.Time
 	ctx   context.Context // with the call's span
 	span  trace.Span
+	opts  [3]trace.SpanStartOption
 }
 
 // Attempt makes the attempt's client span after the fact, with the
 // attempt's own start and end times, and counts it.
 func (c *call) Attempt(a *chatadmin.AttemptEvent) {
+	// An attempt span is made only under a call span that records: a
+	// no-op provider or an unsampled trace then costs no span at all (a
+	// child of an unsampled call would not be sampled either, and one
+	// recorded alone would have no parent to belong to).
+	if c.span.IsRecording() {
+		c.attemptSpan(a)
+	}
+	ctx := context.Background()
+	m := &c.o.m
+	if m.attempts.Enabled(ctx) {
+		m.attempts.Add(ctx, 1, c.a.attempts...)
+	}
+	if a.Retry && m.retries.Enabled(ctx) {
+		m.retries.Add(ctx, 1, c.a.retry(a.RetryReason)...)
+	}
+	if (a.RetryWaitCause != chatadmin.WaitNone || a.LimiterWait > 0) && m.wait.Enabled(ctx) {
+		if a.RetryWaitCause != chatadmin.WaitNone {
+			m.wait.Record(ctx, a.RetryWait.Seconds(), c.a.wait(a.RetryWaitCause)...)
+		}
+		if a.LimiterWait > 0 {
+			m.wait.Record(ctx, a.LimiterWait.Seconds(), c.a.wait(chatadmin.WaitLimiter)...)
+		}
+	}
+}
+
+// attemptSpan records the attempt's span.
+func (c *call) attemptSpan(a *chatadmin.AttemptEvent) {
 	errType := attemptErrorType(a)
-	_, span := c.o.tracer.Start(c.ctx, c.start.Method+" "+c.start.Route,
-		trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithTimestamp(a.Start))
+	_, span := c.o.tracer.Start(c.ctx, c.a.attemptName, kindClient, trace.WithTimestamp(a.Start))
 	// The attributes are set after the start, and only on a span that
-	// records: a no-op provider or an unsampled trace then costs nothing
-	// more than the span itself.
+	// records.
 	if span.IsRecording() {
 		attrs := make([]attribute.KeyValue, 0, 14)
-		attrs = append(attrs,
-			KeyHTTPMethod.String(c.start.Method),
-			KeyURLTemplate.String(c.start.Route),
-			KeyServerAddress.String(c.start.ServerAddress),
-			KeyServerPort.Int(c.start.ServerPort),
-			KeyOperation.String(c.start.Op),
-		)
+		attrs = append(attrs, c.a.spanAttrs...)
 		if a.Attempt > 1 {
 			attrs = append(attrs, KeyResendCount.Int(a.Attempt-1))
 		}
@@ -192,19 +229,6 @@ func (c *call) Attempt(a *chatadmin.AttemptEvent) {
 		}
 	}
 	span.End(trace.WithTimestamp(a.End))
-
-	ctx := context.Background()
-	op := KeyOperation.String(c.start.Op)
-	c.o.m.attempts.Add(ctx, 1, metric.WithAttributes(op))
-	if a.Retry {
-		c.o.m.retries.Add(ctx, 1, metric.WithAttributes(op, KeyRetryReason.String(a.RetryReason)))
-	}
-	if a.RetryWaitCause != chatadmin.WaitNone {
-		c.o.m.wait.Record(ctx, a.RetryWait.Seconds(), metric.WithAttributes(op, KeyWaitCause.String(a.RetryWaitCause.String())))
-	}
-	if a.LimiterWait > 0 {
-		c.o.m.wait.Record(ctx, a.LimiterWait.Seconds(), metric.WithAttributes(op, KeyWaitCause.String(chatadmin.WaitLimiter.String())))
-	}
 }
 
 // attemptErrorType is error.type for an attempt: the status code of an
@@ -224,23 +248,30 @@ func attemptErrorType(a *chatadmin.AttemptEvent) string {
 
 // End ends the call's span and records its duration.
 func (c *call) End(e *chatadmin.CallEnd) {
-	c.span.SetAttributes(KeyAttempts.Int(e.Attempts), KeyOutcome.String(string(e.Outcome)))
-	if e.StatusCode != 0 {
-		c.span.SetAttributes(KeyStatusCode.Int(e.StatusCode))
+	if c.span.IsRecording() {
+		attrs := make([]attribute.KeyValue, 0, 5)
+		attrs = append(attrs, KeyAttempts.Int(e.Attempts), KeyOutcome.String(string(e.Outcome)))
+		if e.StatusCode != 0 {
+			attrs = append(attrs, KeyStatusCode.Int(e.StatusCode))
+		}
+		if e.Code != 0 {
+			attrs = append(attrs, KeyErrorCode.Int(int(e.Code)))
+		}
+		if e.Outcome != chatadmin.OutcomeOK {
+			attrs = append(attrs, KeyErrorType.String(string(e.Outcome)))
+			c.span.SetStatus(codes.Error, string(e.Outcome))
+		}
+		c.span.SetAttributes(attrs...)
+		c.span.End(trace.WithTimestamp(e.End))
+	} else {
+		c.span.End()
 	}
-	if e.Code != 0 {
-		c.span.SetAttributes(KeyErrorCode.Int(int(e.Code)))
-	}
-	if e.Outcome != chatadmin.OutcomeOK {
-		c.span.SetAttributes(KeyErrorType.String(string(e.Outcome)))
-		c.span.SetStatus(codes.Error, string(e.Outcome))
-	}
-	c.span.End(trace.WithTimestamp(e.End))
 
-	c.o.m.duration.Record(context.Background(), e.End.Sub(c.start.Start).Seconds(), metric.WithAttributes(
-		KeyOperation.String(c.start.Op), KeyOutcome.String(string(e.Outcome)),
-		KeyServerAddress.String(c.start.ServerAddress), KeyServerPort.Int(c.start.ServerPort)))
+	ctx := context.Background()
+	if c.o.m.duration.Enabled(ctx) {
+		c.o.m.duration.Record(ctx, e.End.Sub(c.start).Seconds(), c.a.duration(e.Outcome)...)
+	}
 	c.o.mu.Lock()
-	c.o.stats[server{c.start.ServerAddress, c.start.ServerPort}] = e.Stats
+	c.o.stats[c.a.server] = e.Stats
 	c.o.mu.Unlock()
 }

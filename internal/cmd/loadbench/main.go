@@ -1,16 +1,21 @@
 // Command loadbench runs many concurrent calls through the SDK against a
 // loopback server, next to the same calls written by hand with net/http
 // over a transport with the SDK's default settings, in one run (issue 6
-// §3):
+// §3, issue 19):
 //
-//	go run ./internal/cmd/loadbench                     # 64 × 20,000 calls, 3 rounds
-//	go run ./internal/cmd/loadbench -workers 8 -calls 200 -rounds 1
+//	go run ./internal/cmd/loadbench -runs 5            # 64 × 20,000 calls a phase
+//	go run ./internal/cmd/loadbench -workers 8 -calls 200 -runs 1
 //
-// Each phase gets a fresh server and a fresh client. It reports requests
-// per second, the connections the server accepted (counted with
-// http.Server.ConnState) and the sockets of the server's port left in
-// TIME_WAIT (from /proc/net/tcp and tcp6) when the phase ends, before the
-// client closes its idle connections.
+// A run is an SDK phase and a raw phase, in alternating order from run to
+// run; each phase gets a fresh server and a fresh client. Every worker
+// first makes -warmup calls, which open the connections; then the phase is
+// timed. It reports requests per second and CPU per call of the timed
+// part, the connections the server accepted during warm-up and after it,
+// the connections closed during the phase (http.Server.ConnState), and
+// the sockets of the server's port left in TIME_WAIT (from /proc/net/tcp
+// and tcp6) when the phase ends, before the client closes its idle
+// connections. It ends with the SDK/raw ratios of each run, their medians
+// and spreads.
 package main
 
 import (
@@ -24,7 +29,6 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +36,7 @@ import (
 	"time"
 
 	"github.com/chatadmin/chatadmin-go"
+	"github.com/chatadmin/chatadmin-go/internal/paired"
 )
 
 const token = "loadbench-token"
@@ -46,11 +51,11 @@ var body = []byte(`{"channel":{"channelId":"lobby","type":"standard","displayNam
 
 func main() {
 	workers := flag.Int("workers", 64, "concurrent goroutines")
-	calls := flag.Int("calls", 20_000, "calls per goroutine")
-	rounds := flag.Int("rounds", 3, "rounds of each phase; medians are reported")
-	order := flag.String("order", "sdk,raw", "the phases of a round, in order")
+	calls := flag.Int("calls", 20_000, "timed calls per goroutine")
+	warmup := flag.Int("warmup", 20, "untimed calls per goroutine before the timed ones")
+	runs := flag.Int("runs", 5, "runs, each an SDK and a raw phase; medians and spreads are reported")
 	flag.Parse()
-	if err := run(*workers, *calls, *rounds, strings.Split(*order, ",")); err != nil {
+	if err := run(*workers, *calls, *warmup, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
@@ -58,39 +63,52 @@ func main() {
 
 type result struct {
 	rps      float64
-	conns    int64 // connections the server accepted in the phase
-	steady   int64 // of those, accepted after the first tenth of the calls
+	cpu      time.Duration // process CPU (client and server) per timed call
+	warm     int64         // connections the server accepted during warm-up
+	steady   int64         // connections it accepted during the timed calls
+	closed   int64         // connections closed during the phase
 	timeWait int
 }
 
-func run(workers, calls, rounds int, order []string) error {
-	fmt.Printf("loadbench: %d goroutines × %d calls of GET /api/v2/message/:messageId, %d rounds, %s, GOMAXPROCS=%d\n",
-		workers, calls, rounds, runtime.Version(), runtime.GOMAXPROCS(0))
-	fmt.Printf("%-5s %-6s %12s %8s %14s %10s\n", "round", "client", "req/s", "conns", "after warm-up", "TIME_WAIT")
-	results := map[string][]result{}
-	for r := 1; r <= rounds; r++ {
-		for _, name := range order {
-			res, err := phase(name, workers, calls)
+func run(workers, calls, warmup, runs int) error {
+	fmt.Printf("loadbench: %d goroutines × (%d warm-up + %d timed) calls of GET /api/v2/message/:messageId, %d runs, %s, GOMAXPROCS=%d\n",
+		workers, warmup, calls, runs, runtime.Version(), runtime.GOMAXPROCS(0))
+	fmt.Printf("%-4s %-6s %12s %12s %9s %12s %12s %8s %10s\n", "run", "client", "req/s", "cpu/call", "CPUs busy", "conns warm", "conns timed", "closed", "TIME_WAIT")
+	var rps, cpu paired.Ratios
+	maxConns := int64(0)
+	for r := range runs {
+		res := map[string]result{}
+		for _, name := range paired.Order([]string{"sdk", "raw"}, r) {
+			p, err := phase(name, workers, calls, warmup)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
-			results[name] = append(results[name], res)
-			fmt.Printf("%-5d %-6s %12.0f %8d %14d %10d\n", r, name, res.rps, res.conns, res.steady, res.timeWait)
+			res[name] = p
+			maxConns = max(maxConns, p.warm+p.steady)
+			// CPUs busy is the process's share of the machine: well under
+			// GOMAXPROCS means other processes had the CPUs, or the
+			// client waited.
+			fmt.Printf("%-4d %-6s %12.0f %12v %9.2f %12d %12d %8d %10d\n", r+1, name, p.rps, p.cpu,
+				p.rps*p.cpu.Seconds(), p.warm, p.steady, p.closed, p.timeWait)
+		}
+		rps = append(rps, res["sdk"].rps/res["raw"].rps)
+		if res["raw"].cpu > 0 {
+			cpu = append(cpu, float64(res["sdk"].cpu)/float64(res["raw"].cpu))
 		}
 	}
-	sdk, raw := median(results["sdk"]), median(results["raw"])
-	fmt.Printf("\nmedian req/s of %d rounds (conns and TIME_WAIT: highest)\n", rounds)
-	fmt.Printf("%-6s %12s %8s %14s %10s %10s\n", "client", "req/s", "conns", "after warm-up", "TIME_WAIT", "sdk/raw")
-	fmt.Printf("%-6s %12.0f %8d %14d %10d %10.2f\n", "sdk", sdk.rps, sdk.conns, sdk.steady, sdk.timeWait, sdk.rps/raw.rps)
-	fmt.Printf("%-6s %12.0f %8d %14d %10d\n", "raw", raw.rps, raw.conns, raw.steady, raw.timeWait)
+	fmt.Printf("\nSDK/raw req/s:    %s\n", rps)
+	if len(cpu) > 0 {
+		fmt.Printf("SDK/raw cpu/call: %s\n", cpu)
+	}
 	limit := int64(workers + 8)
-	fmt.Printf("connections opened by the SDK: %d (limit %d: %s)\n", sdk.conns, limit, map[bool]string{true: "ok", false: "OVER"}[sdk.conns <= limit])
+	fmt.Printf("most connections a phase opened: %d (limit %d: %s)\n", maxConns, limit, map[bool]string{true: "ok", false: "OVER"}[maxConns <= limit])
 	return nil
 }
 
-// phase runs workers × calls through one client against a fresh server.
-func phase(name string, workers, calls int) (result, error) {
-	var conns atomic.Int64
+// phase runs workers × (warmup + calls) through one client against a
+// fresh server.
+func phase(name string, workers, calls, warmup int) (result, error) {
+	var conns, closed atomic.Int64
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return result{}, err
@@ -106,8 +124,11 @@ func phase(name string, workers, calls int) (result, error) {
 			_, _ = w.Write(body)
 		}),
 		ConnState: func(_ net.Conn, s http.ConnState) {
-			if s == http.StateNew {
+			switch s {
+			case http.StateNew:
 				conns.Add(1)
+			case http.StateClosed, http.StateHijacked:
+				closed.Add(1)
 			}
 		},
 		ReadHeaderTimeout: 10 * time.Second,
@@ -164,35 +185,46 @@ func phase(name string, workers, calls int) (result, error) {
 		closeIdle = hc.CloseIdleConnections
 	}
 
+	// Each worker warms up, then waits for the others, so that the timed
+	// part starts with the connections open and all workers ready.
 	ctx := context.Background()
-	var wg sync.WaitGroup
+	var wg, ready sync.WaitGroup
 	var firstErr atomic.Value
-	var done, warm atomic.Int64
-	warmAt := int64(workers * calls / 10)
-	warm.Store(-1)
-	start := time.Now()
+	start := make(chan struct{})
+	ready.Add(workers)
 	for range workers {
 		wg.Go(func() {
+			for range warmup {
+				if err := call(ctx, "m1"); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					break
+				}
+			}
+			ready.Done()
+			<-start
+			if firstErr.Load() != nil {
+				return
+			}
 			for range calls {
 				if err := call(ctx, "m1"); err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
-				if done.Add(1) == warmAt {
-					warm.Store(conns.Load())
-				}
 			}
 		})
 	}
+	ready.Wait()
+	warm := conns.Load()
+	cpu0, t0 := paired.CPU(), time.Now()
+	close(start)
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(t0), paired.CPU()-cpu0
 	if err, _ := firstErr.Load().(error); err != nil {
 		return result{}, err
 	}
-	res := result{rps: float64(workers*calls) / elapsed.Seconds(), conns: conns.Load(), timeWait: timeWait(port)}
-	if w := warm.Load(); w >= 0 {
-		res.steady = res.conns - w
-	}
+	n := workers * calls
+	res := result{rps: float64(n) / elapsed.Seconds(), cpu: cpu / time.Duration(max(n, 1)), warm: warm,
+		steady: conns.Load() - warm, closed: closed.Load(), timeWait: timeWait(port)}
 	closeIdle()
 	return res, nil
 }
@@ -219,18 +251,4 @@ func timeWait(port int) int {
 		f.Close()
 	}
 	return n
-}
-
-func median(rs []result) result {
-	rps := make([]float64, len(rs))
-	var out result
-	for i, r := range rs {
-		rps[i] = r.rps
-		out.conns = max(out.conns, r.conns)
-		out.steady = max(out.steady, r.steady)
-		out.timeWait = max(out.timeWait, r.timeWait)
-	}
-	slices.Sort(rps)
-	out.rps = rps[len(rps)/2]
-	return out
 }

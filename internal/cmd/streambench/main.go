@@ -1,9 +1,16 @@
 // Command streambench measures streaming uploads and downloads through the
 // SDK against a loopback server, next to the same transfers written by hand
-// with net/http and a bare TCP io.Copy, all in one run (issue 6 §2):
+// with net/http and a bare TCP io.Copy, all in one run (issue 6 §2, issue
+// 19):
 //
-//	go run ./internal/cmd/streambench                 # 1 GiB, 5 rounds
-//	go run ./internal/cmd/streambench -size 4MiB -rounds 1
+//	go run ./internal/cmd/streambench -runs 5          # 1 GiB a transfer
+//	go run ./internal/cmd/streambench -size 4MiB -runs 1
+//
+// A run transfers the size up with the three clients, then down, each
+// direction's three phases in an order rotated from run to run. For each
+// run it prints the SDK's throughput over the hand-written net/http
+// client's and over bare TCP's, and the same ratios of CPU time per byte
+// (process: client and server); then their medians and spreads.
 //
 // The file is generated as it is read (a repeating pattern behind an
 // io.ReaderAt), and the server counts what it receives and generates what
@@ -32,26 +39,26 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/chatadmin/chatadmin-go"
+	"github.com/chatadmin/chatadmin-go/internal/paired"
 )
 
 const token = "streambench-token"
 
 func main() {
 	size := flag.String("size", "1GiB", "bytes to upload and to download (suffixes KiB, MiB, GiB)")
-	rounds := flag.Int("rounds", 5, "rounds of every phase; the medians are reported")
+	runs := flag.Int("runs", 5, "runs of every phase; per-run ratios, medians and spreads are reported")
 	flag.Parse()
 	n, err := parseSize(*size)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "streambench:", err)
 		os.Exit(2)
 	}
-	if err := run(n, *rounds); err != nil {
+	if err := run(n, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "streambench:", err)
 		os.Exit(1)
 	}
@@ -221,10 +228,11 @@ type phase struct {
 
 type measured struct {
 	mibps float64
-	hwm   int64 // KiB
+	cpu   time.Duration // process CPU time of the transfer
+	hwm   int64         // KiB
 }
 
-func run(size int64, rounds int) error {
+func run(size int64, runs int) error {
 	pat := newPattern()
 	srv := &server{pat: pat, size: size, received: make(chan uploadResult, 1)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -248,8 +256,8 @@ func run(size int64, rounds int) error {
 	if err != nil {
 		return err
 	}
-	// The hand-written client gets a transport like the SDK's default.
-	raw := &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 128, IdleConnTimeout: 90 * time.Second}}
+	// The hand-written client gets the SDK's default transport settings.
+	raw := &http.Client{Transport: chatadmin.NewTransport()}
 	ctx := context.Background()
 
 	if err := check(ctx, client, srv, pat); err != nil {
@@ -338,36 +346,60 @@ func run(size int64, rounds int) error {
 		return io.Copy(io.Discard, conn)
 	}
 
-	phases := []phase{
-		{"upload sdk", sdkUpload}, {"upload raw net/http", rawUpload}, {"upload raw tcp", tcpUpload},
-		{"download sdk", sdkDownload}, {"download raw net/http", rawDownload}, {"download raw tcp", tcpDownload},
+	dirs := []struct {
+		name   string
+		phases []phase
+	}{
+		{"upload", []phase{{"sdk", sdkUpload}, {"raw net/http", rawUpload}, {"raw tcp", tcpUpload}}},
+		{"download", []phase{{"sdk", sdkDownload}, {"raw net/http", rawDownload}, {"raw tcp", tcpDownload}}},
 	}
-	results := make(map[string][]measured)
-	fmt.Printf("streambench: %d bytes (%s) per transfer, %d rounds, %s, GOMAXPROCS=%d\n",
-		size, formatSize(size), rounds, runtime.Version(), runtime.GOMAXPROCS(0))
-	fmt.Printf("%-5s %-22s %12s %14s\n", "round", "phase", "MiB/s", "peak RSS MiB")
-	for r := 1; r <= rounds; r++ {
-		for _, p := range phases {
-			m, err := measure(p, size)
-			if err != nil {
-				return fmt.Errorf("%s: %w", p.name, err)
+	fmt.Printf("streambench: %d bytes (%s) per transfer, %d runs, %s, GOMAXPROCS=%d\n",
+		size, formatSize(size), runs, runtime.Version(), runtime.GOMAXPROCS(0))
+	fmt.Printf("%-4s %-9s %-13s %10s %14s %14s\n", "run", "direction", "client", "MiB/s", "CPU s/GiB", "peak RSS MiB")
+	type ratios struct{ speedHTTP, speedTCP, cpuHTTP, cpuTCP paired.Ratios }
+	sums := make([]ratios, len(dirs))
+	peaks := map[string]int64{}
+	for r := range runs {
+		for d, dir := range dirs {
+			got := map[string]measured{}
+			for _, p := range paired.Order(dir.phases, r) {
+				m, err := measure(p, size)
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", dir.name, p.name, err)
+				}
+				got[p.name] = m
+				runPeak = max(runPeak, m.hwm)
+				peaks[dir.name+" "+p.name] = max(peaks[dir.name+" "+p.name], m.hwm)
+				fmt.Printf("%-4d %-9s %-13s %10.0f %14.3f %14.1f\n", r+1, dir.name, p.name, m.mibps,
+					m.cpu.Seconds()/(float64(size)/(1<<30)), float64(m.hwm)/1024)
 			}
-			results[p.name] = append(results[p.name], m)
-			runPeak = max(runPeak, m.hwm)
-			fmt.Printf("%-5d %-22s %12.0f %14.1f\n", r, p.name, m.mibps, float64(m.hwm)/1024)
+			sdk, http, tcp := got["sdk"], got["raw net/http"], got["raw tcp"]
+			sums[d].speedHTTP = append(sums[d].speedHTTP, sdk.mibps/http.mibps)
+			sums[d].speedTCP = append(sums[d].speedTCP, sdk.mibps/tcp.mibps)
+			if http.cpu > 0 && tcp.cpu > 0 {
+				sums[d].cpuHTTP = append(sums[d].cpuHTTP, float64(sdk.cpu)/float64(http.cpu))
+				sums[d].cpuTCP = append(sums[d].cpuTCP, float64(sdk.cpu)/float64(tcp.cpu))
+			}
 		}
 	}
 
-	fmt.Printf("\nmedian throughput and highest peak RSS of %d rounds\n", rounds)
-	fmt.Printf("%-22s %12s %14s %12s %12s\n", "phase", "MiB/s", "peak RSS MiB", "sdk/http", "sdk/tcp")
-	for _, dir := range []string{"upload", "download"} {
-		sdk := median(results[dir+" sdk"])
-		http := median(results[dir+" raw net/http"])
-		tcp := median(results[dir+" raw tcp"])
-		fmt.Printf("%-22s %12.0f %14.1f %12.2f %12.2f\n", dir+" sdk", sdk.mibps, float64(sdk.hwm)/1024,
-			sdk.mibps/http.mibps, sdk.mibps/tcp.mibps)
-		fmt.Printf("%-22s %12.0f %14.1f\n", dir+" raw net/http", http.mibps, float64(http.hwm)/1024)
-		fmt.Printf("%-22s %12.0f %14.1f\n", dir+" raw tcp", tcp.mibps, float64(tcp.hwm)/1024)
+	fmt.Println("\nSDK throughput over the others' (higher is better; per run, median, spread):")
+	for d, dir := range dirs {
+		fmt.Printf("  %-8s SDK/net/http %s\n", dir.name, sums[d].speedHTTP)
+		fmt.Printf("  %-8s SDK/tcp      %s\n", dir.name, sums[d].speedTCP)
+	}
+	if len(sums[0].cpuTCP) > 0 {
+		fmt.Println("SDK CPU per byte over the others' (lower is better):")
+		for d, dir := range dirs {
+			fmt.Printf("  %-8s SDK/net/http %s\n", dir.name, sums[d].cpuHTTP)
+			fmt.Printf("  %-8s SDK/tcp      %s\n", dir.name, sums[d].cpuTCP)
+		}
+	}
+	fmt.Println("highest peak RSS of any run:")
+	for _, dir := range dirs {
+		for _, p := range dir.phases {
+			fmt.Printf("  %-8s %-13s %.1f MiB\n", dir.name, p.name, float64(peaks[dir.name+" "+p.name])/1024)
+		}
 	}
 	fmt.Printf("\nwhole run: peak RSS %.1f MiB (VmHWM, all phases, the check and the server)\n", float64(runPeak)/1024)
 	client.CloseIdleConnections()
@@ -380,16 +412,16 @@ func measure(p phase, size int64) (measured, error) {
 	runtime.GC()
 	debug.FreeOSMemory()
 	resetPeakRSS()
-	start := time.Now()
+	cpu0, start := paired.CPU(), time.Now()
 	n, err := p.run()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), paired.CPU()-cpu0
 	if err != nil {
 		return measured{}, err
 	}
 	if n != size {
 		return measured{}, fmt.Errorf("moved %d of %d bytes", n, size)
 	}
-	return measured{mibps: float64(size) / (1 << 20) / elapsed.Seconds(), hwm: peakRSSKiB()}, nil
+	return measured{mibps: float64(size) / (1 << 20) / elapsed.Seconds(), cpu: cpu, hwm: peakRSSKiB()}, nil
 }
 
 func uploaded(srv *server, size int64) (int64, error) {
@@ -480,20 +512,6 @@ func peakRSSKiB() int64 {
 		}
 	}
 	return -1
-}
-
-func median(ms []measured) measured {
-	if len(ms) == 0 {
-		return measured{}
-	}
-	speeds := make([]float64, len(ms))
-	hwms := make([]int64, len(ms))
-	for i, m := range ms {
-		speeds[i], hwms[i] = m.mibps, m.hwm
-	}
-	slices.Sort(speeds)
-	slices.Sort(hwms)
-	return measured{mibps: speeds[len(speeds)/2], hwm: slices.Max(hwms)}
 }
 
 func formatSize(n int64) string {
