@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
 )
@@ -311,6 +312,16 @@ func encodeValues(opts any) (url.Values, error) {
 			return nil, verr
 		}
 		return nil, fmt.Errorf("chatadmin: encoding parameters: %w", err)
+	}
+	for k, vs := range vals {
+		if !utf8.ValidString(k) {
+			return nil, invalidAt(strings.ToValidUTF8(k, "\uFFFD"), "is not valid UTF-8")
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return nil, invalidAt(k, "is not valid UTF-8")
+			}
+		}
 	}
 	return vals, nil
 }

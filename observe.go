@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Observer sees every call a Client makes and every HTTP attempt inside
@@ -279,46 +277,48 @@ func serverOf(u *url.URL) (string, int) {
 	return u.Hostname(), port
 }
 
-// observeCall starts observing a call whose first request is req, and
-// returns req under the context the Observer chose.
-func (c *Client) observeCall(req *retryablehttp.Request, st *callState) *retryablehttp.Request {
-	if c.observer == nil {
-		return req
-	}
+// observeCall starts observing a call and returns the context the
+// Observer chose (see bindCall for what the call keeps of it).
+func (c *Client) observeCall(ctx context.Context, st *callState) context.Context {
 	ob := &callObservation{start: CallStart{
 		Op: st.ep.op, Method: st.ep.method, Route: st.ep.route,
 		ServerAddress: c.serverAddress, ServerPort: c.serverPort,
-		Idempotent: st.retry, Start: time.Now(),
+		Idempotent: st.safe, Start: time.Now(),
 	}}
-	ctx, obs := c.observer.StartCall(req.Context(), &ob.start)
+	octx, obs := c.observer.StartCall(ctx, &ob.start)
 	if obs == nil {
-		return req
+		return nil
 	}
 	ob.obs = obs
 	st.ob = ob
-	if ctx != nil && ctx != req.Context() {
-		req = req.WithContext(ctx)
-	}
-	return req
+	return octx
 }
 
 // noteLimiterWait records that the rate limiter held the coming attempt for
-// d. The limiter's wait must come before beforeAttempt stamps attemptStart
-// (or the limiter must stamp it again), so that the attempt's span does
-// not include it.
+// d. The limiter's wait comes before the attempt's start is stamped, so
+// that the attempt's span does not include it.
 func (st *callState) noteLimiterWait(d time.Duration) {
 	if st.ob != nil {
 		st.ob.limiterWait += d
 	}
 }
 
-// observeAttempt reports the attempt that just ended. checkRetry calls it
-// with its final decision.
-func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, retry bool) {
+// observeAttempt reports the attempt that just ended, with the policy's
+// final decision. An Observer that panics is let panic, after the
+// response's body is closed: the connection is not leaked with it.
+func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, retry, advised bool) {
 	ob := st.ob
 	if ob == nil {
 		return
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			if resp != nil {
+				resp.Body.Close()
+			}
+			panic(p)
+		}
+	}()
 	now := time.Now()
 	a := &ob.attempt
 	*a = AttemptEvent{Attempt: st.attempts, Start: st.attemptStart, End: now,
@@ -337,7 +337,7 @@ func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, r
 	if retry {
 		a.RetryReason = retryReason(a.StatusCode, a.Code)
 		ob.waitCause = WaitBackoff
-		if st.nextWait > 0 {
+		if advised {
 			ob.waitCause = WaitRetryAfter
 		}
 	}

@@ -49,7 +49,7 @@ func emulatorClient(t *testing.T, srv *chatadmintest.Server, opts ...Option) *Cl
 	}
 	c, err := NewClient(srv.Token(), append(all, opts...)...)
 	require.NoError(t, err)
-	t.Cleanup(c.http.HTTPClient.CloseIdleConnections)
+	t.Cleanup(c.hc.CloseIdleConnections)
 	return c
 }
 
@@ -551,7 +551,7 @@ func TestRetryBudgetOutage(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		c.http.HTTPClient.CloseIdleConnections()
+		c.hc.CloseIdleConnections()
 		return n.Load(), int(failed.Load())
 	}
 

@@ -435,6 +435,18 @@ func (c *Client) scrubResponse(resp *http.Response) {
 	}
 }
 
+// cleanError is a transport error as the SDK reports it: net/http's
+// *url.Error quotes the expanded URL (ids in the path, the query), which
+// the caller's error and the Observer's events must not carry, so its URL
+// becomes the route template; then the token is masked (scrubError).
+func (c *Client) cleanError(ep *endpoint, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue == err {
+		err = &url.Error{Op: ue.Op, URL: c.base + ep.route, Err: ue.Err}
+	}
+	return c.scrubError(err)
+}
+
 // scrubError masks the token in an error the SDK returns: net/http quotes
 // the URL of a failed request (a redirect target is the server's to
 // choose) and sometimes the bytes of a malformed response. A *url.Error

@@ -11,45 +11,47 @@ import (
 // sendOnce wraps the client's transport so that a request which is not
 // safe to repeat goes out at most once per attempt the SDK decides on.
 //
-// net/http's HTTP/2 layer (h2_bundle.go, http2shouldRetryRequest) resends a
-// request inside one RoundTrip when the server resets its stream with
-// PROTOCOL_ERROR, even after the request was written: the server may have
-// acted on it, and the resend duplicates a channel, a message or an upload.
-// It resends a request whose Body is nil or NoBody as it is, and any other
-// request through Request.GetBody, which go-retryablehttp always sets.
-// HTTP/1 resends only idempotent methods, or requests whose body was never
-// written.
+// An HTTP/2 layer resends a request inside one RoundTrip after some stream
+// errors. golang.org/x/net/http2's transport (which NewTransport installs,
+// see h2.go) does so only when the server did not process the request:
+// REFUSED_STREAM, a GOAWAY whose last stream is below the request's, a
+// connection unusable before the request went out. net/http's bundled copy
+// also resends after a peer's PROTOCOL_ERROR, which may come after the
+// server acted. Either resends a request with a body through
+// Request.GetBody, and one without a body as it is.
 //
-// Two measures, one per kind of body:
+// So, for an unsafe call:
 //
-//   - a request with a body loses GetBody on its way down. The HTTP/2 layer
-//     then refuses to resend a body it has already consumed, and HTTP/1 is
-//     unaffected: it writes the body it is given. The SDK's own attempts are
-//     not affected either: go-retryablehttp opens a new body per attempt.
-//     The copy is made here, below http.Client, whose redirect handling
-//     still needs GetBody to follow a 307 or 308.
-//   - a request without a body (Channels.Close: a POST with an empty form)
-//     must keep a nil Body, for HTTP/1 sends "Content-Length: 0" only then (a
-//     non-nil empty body goes out chunked). The HTTP/2 layer reports every
-//     connection it uses to httptrace's GotConn, a resend included, before
-//     it encodes the request's headers; and it validates every header value
-//     before writing any byte. So when GotConn comes after this round trip
-//     already wrote its headers, the request's header is replaced with one
-//     that holds an invalid value: the resend fails before anything reaches
-//     the wire, and the failure stays an error after a sent request, which
-//     the SDK reports as ErrOutcomeUnknown. Swapping the nil Body for an
-//     empty one at that point would also stop the resend, but net/http's
-//     rewindBody would then panic on a body type it did not make.
+//   - GetBody is replaced, below http.Client (whose redirects still use the
+//     real one), by a gate that never hands the transport a body. Under a
+//     trusted transport the gate marks the attempt unprocessed, and the
+//     SDK's own policy retries it (an attempt it counts, paces and
+//     reports); under any other it refuses, and the lost request is an
+//     unknown outcome.
+//   - a request without a body (Channels.Close) keeps a nil Body, for
+//     HTTP/1 sends "Content-Length: 0" only then. Under a trusted transport
+//     its resends are the unprocessed ones and are left alone. Under any
+//     other, the HTTP/2 layer reports every connection it uses to
+//     httptrace's GotConn, a resend included, before it encodes the
+//     request's headers, and it validates every header value before writing
+//     any byte; so when GotConn comes after this round trip already wrote its
+//     headers, the header is replaced with one that holds an invalid value:
+//     the resend fails before anything reaches the wire.
+//
+// HTTP/1 resends only requests it takes for idempotent (see newRequest for
+// the Idempotency-Key header), or whose bytes never reached the wire.
 //
 // It also tells the call when the transport has an upload's whole body
-// (wholeWatch), for a call cut by its context is reported as ErrOutcomeUnknown
-// only from then on.
-//
-// Safe calls pass through untouched: a resend of them is harmless.
-//
-// A nil next is http.DefaultTransport, read at each call as http.Client
-// does (tools such as gock replace it).
-type sendOnce struct{ next http.RoundTripper }
+// (wholeWatch): a call cut by its context is an unknown outcome only from
+// then on. Safe calls pass through untouched: a resend of them is harmless.
+type sendOnce struct {
+	next    http.RoundTripper // nil: http.DefaultTransport, read at each call as http.Client does (gock replaces it)
+	trusted bool              // next's HTTP/2 layer resends only unprocessed requests
+}
+
+func newSendOnce(next http.RoundTripper) sendOnce {
+	return sendOnce{next: next, trusted: trustedTransport(next)}
+}
 
 func (t sendOnce) transport() http.RoundTripper {
 	if t.next == nil {
@@ -57,6 +59,10 @@ func (t sendOnce) transport() http.RoundTripper {
 	}
 	return t.next
 }
+
+// errNotProcessed is the error of an attempt that the transport's HTTP/2
+// layer found unprocessed (see sendOnce); the policy retries it.
+var errNotProcessed = errors.New("the server did not process the request (HTTP/2 stream refused or connection going away)")
 
 // errResendRefused replaces the error of a resend the transport attempted
 // after the request had been written.
@@ -67,14 +73,23 @@ const poisonHeader = "Chatadmin-Resend-Refused"
 
 func (t sendOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 	st := stateOf(req.Context())
-	if st == nil || st.retry {
+	if st != nil && st.safe {
 		return t.transport().RoundTrip(req)
 	}
-	// The hooks live in the call's own trace (callState.trace), which the
-	// request's context already carries: no second trace, no new context.
+	if st == nil {
+		// Every SDK request carries its state: without it, fail safe
+		// (no resend below the SDK) with a state of its own.
+		st = &callState{}
+	}
 	r2 := new(http.Request)
 	*r2 = *req
-	r2.GetBody = nil
+	r2.GetBody = func() (io.ReadCloser, error) {
+		if t.trusted {
+			st.notProcessed.Store(true)
+			return nil, errNotProcessed
+		}
+		return nil, errResendRefused
+	}
 	if r2.Body == http.NoBody {
 		r2.Body = nil
 	}
@@ -85,9 +100,11 @@ func (t sendOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 	} else {
 		r2.Body = &wholeWatch{ReadCloser: r2.Body, left: r2.ContentLength, whole: &st.whole}
 	}
-	st.rtSent.Store(false)
-	st.poisoned.Store(false)
-	st.inflight.Store(r2)
+	if !t.trusted {
+		st.rtSent.Store(false)
+		st.poisoned.Store(false)
+		st.inflight.Store(r2)
+	}
 	resp, err := t.transport().RoundTrip(r2)
 	st.inflight.Store(nil)
 	if err != nil && st.poisoned.Load() {

@@ -1,8 +1,13 @@
 package chatadmin
 
 import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Server limits worth checking before sending: a request over them would be
@@ -131,4 +136,67 @@ func mutePeriodMillis(d time.Duration) (int64, error) {
 		ms++
 	}
 	return ms, nil
+}
+
+// invalidUTF8InJSON finds the string in v that is not valid UTF-8 (which
+// encoding/json would send as U+FFFD, changing it) and names it by its JSON
+// path; nil when there is none.
+func invalidUTF8InJSON(v any) error {
+	if path, bad := badUTF8(reflect.ValueOf(v), ""); bad {
+		return invalid(path, path, "is not valid UTF-8")
+	}
+	return nil
+}
+
+func badUTF8(v reflect.Value, path string) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		return path, !utf8.ValidString(v.String())
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return badUTF8(v.Elem(), path)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if p, bad := badUTF8(v.Index(i), path+"["+strconv.Itoa(i)+"]"); bad {
+				return p, true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			k := fmt.Sprint(it.Key().Interface())
+			if !utf8.ValidString(k) {
+				return path + "[" + strconv.Quote(k) + "]", true
+			}
+			if p, bad := badUTF8(it.Value(), path+"["+strconv.Quote(k)+"]"); bad {
+				return p, true
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			sub := name
+			if path != "" {
+				sub = path + "." + name
+			}
+			if f.Anonymous {
+				sub = path
+			}
+			if p, bad := badUTF8(v.Field(i), sub); bad {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }
