@@ -42,6 +42,7 @@ type resetServer struct {
 	URL    string
 	roots  *x509.CertPool
 	resets atomic.Int32
+	mode   atomic.Int32 // what a reset is: resetAfterAct (0), refuseStream or goAway
 
 	wg    sync.WaitGroup
 	mu    sync.Mutex
@@ -173,15 +174,34 @@ func (s *resetServer) serve(c net.Conn) {
 	}
 }
 
+// What resetServer does with a request while resets is above zero.
+const (
+	resetAfterAct int32 = iota // run the emulator, then RST_STREAM PROTOCOL_ERROR
+	refuseStream               // RST_STREAM REFUSED_STREAM, the emulator never sees it
+	goAway                     // GOAWAY with last stream 0, then close: the emulator never sees it
+)
+
+var errGoneAway = errors.New("went away")
+
 // answer runs the emulator on a complete request, then resets the stream or
-// sends the emulator's response.
+// sends the emulator's response; or refuses the request unprocessed.
 func (s *resetServer) answer(fr *http2.Framer, id uint32, st *h2stream) error {
+	reset := s.resets.Add(-1) >= 0
+	if reset {
+		switch s.mode.Load() {
+		case refuseStream:
+			return fr.WriteRSTStream(id, http2.ErrCodeRefusedStream)
+		case goAway:
+			_ = fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+			return errGoneAway
+		}
+	}
 	req := httptest.NewRequest(st.method, s.URL+st.path, bytes.NewReader(st.body.Bytes()))
 	req.Header = st.header
 	req.Proto, req.ProtoMajor, req.ProtoMinor = "HTTP/2.0", 2, 0
 	rec := httptest.NewRecorder()
 	s.emu.ServeHTTP(rec, req)
-	if s.resets.Add(-1) >= 0 {
+	if reset {
 		return fr.WriteRSTStream(id, http2.ErrCodeProtocol)
 	}
 	var hb bytes.Buffer
