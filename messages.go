@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"unicode/utf8"
 )
 
 // MessagesService calls the Message API: query, get, create and delete
@@ -416,12 +417,18 @@ func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error
 		if err := checkMaxChars("Text", "data.text", r.Text, MaxTextLength); err != nil {
 			return nil, err
 		}
+		if !utf8.ValidString(r.Text) {
+			return nil, invalid("Text", "data.text", "is not valid UTF-8")
+		}
 		body.Data, _ = json.Marshal(struct {
 			Text string `json:"text"`
 		}{r.Text})
 	case MessageTypeCustom:
 		if r.Text != "" {
 			return nil, invalid("Text", "data.text", "is for text messages: put custom content in Data")
+		}
+		if err := invalidUTF8InJSON("data", r.Data); err != nil {
+			return nil, err
 		}
 		data, err := json.Marshal(r.Data)
 		if err != nil {

@@ -78,7 +78,7 @@ func (f formBody) encode() (payload, error) {
 type jsonBody struct{ v any }
 
 func (j jsonBody) encode() (payload, error) {
-	if err := invalidUTF8InJSON(j.v); err != nil {
+	if err := invalidUTF8InJSON("", j.v); err != nil {
 		return payload{}, err // encoding/json would send U+FFFD in its place
 	}
 	data, err := json.Marshal(j.v)

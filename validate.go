@@ -140,9 +140,9 @@ func mutePeriodMillis(d time.Duration) (int64, error) {
 
 // invalidUTF8InJSON finds the string in v that is not valid UTF-8 (which
 // encoding/json would send as U+FFFD, changing it) and names it by its JSON
-// path; nil when there is none.
-func invalidUTF8InJSON(v any) error {
-	if path, bad := badUTF8(reflect.ValueOf(v), ""); bad {
+// path under root; nil when there is none.
+func invalidUTF8InJSON(root string, v any) error {
+	if path, bad := badUTF8(reflect.ValueOf(v), root); bad {
 		return invalid(path, path, "is not valid UTF-8")
 	}
 	return nil
