@@ -85,10 +85,10 @@ func decide(a attemptEnd) verdict {
 			return unknown // cut while waiting for the answer
 		}
 		return giveBack // a request cut short cannot have been acted on
-	case a.reach == unprocessed:
-		return retry
 	case a.permanent:
 		return giveBack // refused by the SDK (a redirect) or before sending (a certificate)
+	case a.reach == unprocessed:
+		return retry
 	case a.reach == notSent || a.safe:
 		return retry
 	}
