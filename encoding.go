@@ -305,6 +305,10 @@ func encodeValues(opts any) (url.Values, error) {
 	if opts == nil {
 		return nil, nil
 	}
+	vals, ok := opts.(url.Values)
+	if ok {
+		return vals, checkUTF8(vals)
+	}
 	vals, err := query.Values(opts)
 	if err != nil {
 		var verr *ValidationError
@@ -313,17 +317,23 @@ func encodeValues(opts any) (url.Values, error) {
 		}
 		return nil, fmt.Errorf("chatadmin: encoding parameters: %w", err)
 	}
+	return vals, checkUTF8(vals)
+}
+
+// checkUTF8 refuses a key or value that is not valid UTF-8: the server
+// would store the bytes as they are, or replace them.
+func checkUTF8(vals url.Values) error {
 	for k, vs := range vals {
 		if !utf8.ValidString(k) {
-			return nil, invalidAt(strings.ToValidUTF8(k, "\uFFFD"), "is not valid UTF-8")
+			return invalidAt(strings.ToValidUTF8(k, "\uFFFD"), "is not valid UTF-8")
 		}
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
-				return nil, invalidAt(k, "is not valid UTF-8")
+				return invalidAt(k, "is not valid UTF-8")
 			}
 		}
 	}
-	return vals, nil
+	return nil
 }
 
 // formLen is the length of appendForm's output for vals.
