@@ -97,7 +97,7 @@ func scrubText[T text](s *scrubber, in T, trimTail bool) T {
 		if s.second != nil && i+1 < len(in) && !isEscapeStart(in[i]) && !s.second[in[i+1]] {
 			continue
 		}
-		end, ok, partial := match(s, in, i)
+		end, ok, partial := match(s, in, i, quoted(in[:i]))
 		if ok {
 			if out == nil {
 				out = make([]byte, 0, len(in))
@@ -121,9 +121,27 @@ func scrubText[T text](s *scrubber, in T, trimTail bool) T {
 	return T(append(out, in[last:]...))
 }
 
+// minQuotedPrefix is the shortest prefix of the token masked when it
+// follows a quote: a server that quotes a token it rejects may cut it
+// short ("tok_live_abcd…"), and twelve characters of a secret are already
+// too many to print.
+const minQuotedPrefix = 12
+
+// quoted reports whether before ends in a quote, in any spelling.
+func quoted[T text](before T) bool {
+	for _, q := range [...]string{`"`, "'", "`", "&quot;", "&#34;", "&#39;", "%22", "%27"} {
+		if len(before) >= len(q) && string(before[len(before)-len(q):]) == q {
+			return true
+		}
+	}
+	return false
+}
+
 // match reports where the longest spelling of the token that starts at
 // in[i] ends, or (partial) that in ended partway through a possible one.
-func match[T text](s *scrubber, in T, i int) (end int, ok, partial bool) {
+// After a quote (quotedStart), a prefix of minQuotedPrefix characters or
+// more is a match too.
+func match[T text](s *scrubber, in T, i int, quotedStart bool) (end int, ok, partial bool) {
 	var a, b [4]int
 	cur := append(a[:0], i)
 	spare := b[:0]
@@ -135,6 +153,12 @@ func match[T text](s *scrubber, in T, i int) (end int, ok, partial bool) {
 			partial = partial || part
 		}
 		if len(next) == 0 {
+			if quotedStart && k >= minQuotedPrefix {
+				for _, p := range cur {
+					end = max(end, p)
+				}
+				return end, true, false
+			}
 			return 0, false, partial
 		}
 		cur, spare = next, cur
