@@ -32,7 +32,9 @@ func unsafeOps(t *testing.T, c *Client) []unsafeOp {
 	msgID := page.Items[0].MessageID
 	img := tinyPNG(t)
 	var n atomic.Int32
-	uniq := func(p string) string { return p + "-" + string(rune('a'+n.Add(1)%26)) + time.Now().Format("150405.000000000") }
+	uniq := func(p string) string {
+		return p + "-" + string(rune('a'+n.Add(1)%26)) + time.Now().Format("150405.000000000")
+	}
 	return []unsafeOp{
 		{"create channel", "POST /api/v2/channel", func(ctx context.Context, o ...RequestOption) error {
 			_, err := c.Channels.Create(ctx, uniq("once"), nil, o...)
