@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
 // Version is the SDK version sent in the User-Agent header.
@@ -276,6 +278,6 @@ func NewTransport() *http.Transport {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: 1 * time.Second,
 	}
-	registerTransport(t)
+	sendonce.Register(t)
 	return t
 }

@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
 // retryClass says whether repeating a request could duplicate its effect.
@@ -160,7 +161,8 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 		}
 	}
 	st := &callState{ep: ep, safe: ep.class == safe || co.retrySafe, maxAttempts: c.maxAttempts,
-		oneShot: pl.oneShot, streamed: pl.open != nil, body: pl, answerCode: -1}
+		oneShot: pl.oneShot, body: pl, answerCode: -1}
+	st.send.Unsafe, st.send.Streamed = !st.safe, pl.open != nil
 	if co.maxAttempts > 0 {
 		st.maxAttempts = co.maxAttempts
 	}
@@ -245,13 +247,7 @@ func (c *Client) bindCall(ctx context.Context, st *callState) context.Context {
 			}
 		}
 	}
-	run = context.WithValue(run, callStateKey{}, st)
-	if !st.safe {
-		// Only a call that must not be repeated once sent needs to know
-		// whether it was: the trace costs three allocations per call.
-		run = httptrace.WithClientTrace(run, st.trace())
-	}
-	return run
+	return sendonce.Bind(run, &st.send)
 }
 
 // observerContext is the caller's context with the values of the context

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
 // The retry policy: one decision per attempt, in decide, from what the
@@ -30,7 +32,7 @@ const (
 	// unprocessed: the request reached the server, which said it did not
 	// process it: HTTP/2 REFUSED_STREAM, a GOAWAY whose last processed
 	// stream is below this one, a connection unusable before the request
-	// went out. Reported by the transport's own typed decision (sendOnce).
+	// went out. Reported by the transport's own typed decision (internal/sendonce).
 	unprocessed
 	// headersSent: the headers were written, not yet the whole body.
 	headersSent
@@ -119,7 +121,7 @@ func (c *Client) afterAttempt(ctx context.Context, st *callState, resp *http.Res
 			a.envelope = st.envelope
 		}
 	default:
-		a.reach = st.reach(ctx)
+		a.reach = st.reach()
 		a.canceled = ctx.Err() != nil
 		a.permanent = permanentError(err)
 	}
@@ -145,13 +147,13 @@ func (c *Client) afterAttempt(ctx context.Context, st *callState, resp *http.Res
 
 // reach is how far the failed attempt got, from the send trace and the
 // transport guard.
-func (st *callState) reach(ctx context.Context) reach {
+func (st *callState) reach() reach {
 	switch {
-	case st.notProcessed.Load():
+	case st.send.NotProcessed.Load():
 		return unprocessed
-	case !st.sent.Load():
+	case !st.send.Sent.Load():
 		return notSent
-	case st.whole.Load() || st.safe:
+	case st.send.Whole.Load() || st.safe:
 		return wholeSent
 	}
 	return headersSent
@@ -335,7 +337,7 @@ func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 	} else {
 		out.Transport = NewTransport()
 	}
-	out.Transport = newSendOnce(out.Transport)
+	out.Transport = sendonce.Wrap(out.Transport)
 	userPolicy := out.CheckRedirect
 	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 10 {

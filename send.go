@@ -8,42 +8,24 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/http/httptrace"
 	"strings"
-	"sync/atomic"
 	"time"
+
+	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
-// callStateKey carries a call's *callState in its request context, for the
-// transport guard below net/http's client (sendonce.go), which sees only
-// the request. The call's own loop holds the state directly.
-type callStateKey struct{}
-
-// callState is one call, as its loop, the transport guard and the
-// observer share it.
+// callState is one call, as its attempt loop and the observer share it.
 type callState struct {
 	ep          *endpoint
 	body        payload
 	safe        bool // the call may be repeated once sent
 	oneShot     bool // the body cannot be sent twice
-	streamed    bool // the body is a stream (an upload), not bytes in memory
 	maxAttempts int
+	send        sendonce.Call // how far each attempt got (set on the transport's goroutines)
 
-	// Set on the transport's goroutines (the send trace and sendOnce).
-	sent          atomic.Bool // this attempt's request headers reached the wire
-	whole         atomic.Bool // the transport has this attempt's whole body (see sendOnce)
-	notProcessed  atomic.Bool // the transport reported the request unprocessed (see sendOnce)
-	replayRefused atomic.Bool // sendOnce stopped the transport from resending the request
-
-	// Per round trip of an unsafe call, for sendOnce's header guard.
-	inflight atomic.Pointer[http.Request] // the request the transport has
-	rtSent   atomic.Bool                  // its headers reached the wire
-	poisoned atomic.Bool                  // a resend of it was stopped
-
-	// Written by the call's loop only.
 	attempts        int
 	attemptStart    time.Time
-	waited          time.Duration // the waits before retries so far (reserveWait)
+	waited          time.Duration // the waits before retries so far (retryWait)
 	retryAfter      time.Duration // the Retry-After of the last answer that carried one
 	outcomeUnknown  bool          // an unsafe request may have taken effect
 	budgetExhausted bool          // a retry was refused by the client's retry budget
@@ -52,21 +34,6 @@ type callState struct {
 	envelope     bool             // this attempt's error answer is the API's own error body
 	limiterAsked time.Time        // when this attempt asked the rate limiter
 	ob           *callObservation // nil unless the Client has an Observer (observe.go)
-}
-
-func (st *callState) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		WroteHeaders: func() {
-			st.sent.Store(true)
-			st.rtSent.Store(true)
-		},
-		GotConn: st.gotConn,
-	}
-}
-
-func stateOf(ctx context.Context) *callState {
-	st, _ := ctx.Value(callStateKey{}).(*callState)
-	return st
 }
 
 // noCallOptions is the options of a call made without any, shared so that
@@ -162,10 +129,7 @@ func (c *Client) attempts(ctx context.Context, base *http.Request, st *callState
 func (st *callState) attemptRequest(base *http.Request) (*http.Request, error) {
 	st.attempts++
 	st.attemptStart = time.Now()
-	st.sent.Store(false)
-	st.whole.Store(false)
-	st.notProcessed.Store(false)
-	st.replayRefused.Store(false)
+	st.send.Reset()
 	st.answerCode, st.envelope = -1, false
 	req := base
 	if st.attempts > 1 {

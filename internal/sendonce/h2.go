@@ -1,6 +1,6 @@
 //go:build !go1.27
 
-package chatadmin
+package sendonce
 
 import (
 	"net/http"
@@ -33,8 +33,8 @@ type h2Setup struct {
 	trusted bool
 }
 
-// registerTransport records a transport NewTransport made.
-func registerTransport(t *http.Transport) {
+// Register records a transport NewTransport made: it may be trusted.
+func Register(t *http.Transport) {
 	key := weak.Make(t)
 	ours.Store(key, new(h2Setup))
 	runtime.AddCleanup(t, func(k weak.Pointer[http.Transport]) { ours.Delete(k) }, key)
