@@ -394,4 +394,3 @@ func (l *lazyFile) Close() error {
 	}
 	return nil
 }
-
