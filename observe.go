@@ -21,10 +21,13 @@ import (
 // nest under that span; return ctx itself to change nothing. The returned
 // CallObserver receives one Attempt per HTTP attempt, after the attempt,
 // and one End. Attempts are reported after the fact, carrying their start
-// and end times, rather than through a start/end pair: the retry loop runs
-// inside go-retryablehttp, which offers a hook after each attempt but no
-// way to hand an attempt its own context, so an attempt span is made with
-// explicit timestamps.
+// and end times, rather than through a start/end pair, so an attempt span
+// is made with explicit timestamps.
+//
+// The context StartCall returns lends the call its values (a span); the
+// call keeps the caller's deadline and cancellation and its own state
+// whatever it returns, so a tracer that starts from context.Background()
+// cannot make a call outlive its deadline or lose its send-once guard.
 //
 // Events are passed by pointer and are valid only during the method call:
 // copy what you keep. The methods of one CallObserver are called from the

@@ -593,8 +593,8 @@ func TestRetryBudgetOutage(t *testing.T) {
 }
 
 // TestRetryBudgetTokens checks the bucket's arithmetic: retries cost, answers
-// refund up to the capacity, and a call's last attempt, which go-retryablehttp
-// never repeats, costs nothing.
+// refund up to the capacity, and a call's last attempt, which is never
+// repeated, costs nothing.
 func TestRetryBudgetTokens(t *testing.T) {
 	b := newRetryBudget(3, 0.5)
 	for range 3 {

@@ -228,9 +228,8 @@ type multipartBody struct {
 // trailer). Each attempt then streams preamble, file and trailer through an
 // io.MultiReader. This is the "pipe built per attempt" of the design
 // without a pipe: nothing is buffered, and there is no writer goroutine to
-// leak when an attempt is abandoned. go-retryablehttp gets the stream as a
-// ReaderFunc, the only body kind it neither buffers whole nor rewinds
-// in place.
+// leak when an attempt is abandoned. Each attempt opens the stream anew
+// (callState.attemptRequest).
 func (m multipartBody) encode() (payload, error) {
 	src, err := m.file.resolve(m.ctx)
 	if err != nil {
@@ -283,10 +282,9 @@ type multipartStream struct {
 
 func (s *multipartStream) Close() error { return s.file.Close() }
 
-// lazyFile opens its source on the first Read. go-retryablehttp calls the
-// body function once before the first attempt only to probe it, and closes
-// what it gets: opening lazily keeps that probe from opening the file (or,
-// for a one-shot file, from claiming its only read).
+// lazyFile opens its source on the first Read, so that a stream opened for
+// an attempt that never reads it (a redirect's GetBody not taken) opens no
+// file, and a one-shot file's only read is not claimed.
 //
 // The source is closed when the call's context ends, not only when net/http
 // closes the body: over HTTP/1.1 net/http closes it only after the body's
