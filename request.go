@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/chatadmin/chatadmin-go/internal/form"
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
@@ -72,7 +73,7 @@ func (f formBody) encode() (payload, error) {
 	if err := bodyLimits.check(vals); err != nil {
 		return payload{}, err
 	}
-	return payload{contentType: contentTypeForm, data: []byte(vals.Encode())}, nil
+	return payload{contentType: contentTypeForm, data: form.Bytes(vals)}, nil
 }
 
 // jsonBody is an application/json body.

@@ -140,62 +140,61 @@ func mutePeriodMillis(d time.Duration) (int64, error) {
 
 // invalidUTF8InJSON finds the string in v that is not valid UTF-8 (which
 // encoding/json would send as U+FFFD, changing it) and names it by its JSON
-// path under root; nil when there is none.
+// path under root; nil when there is none. The path is built only for the
+// value refused.
 func invalidUTF8InJSON(root string, v any) error {
-	if path, bad := badUTF8(reflect.ValueOf(v), root); bad {
+	if p, bad := badUTF8(reflect.ValueOf(v)); bad {
+		path := strings.TrimPrefix(root+p, ".")
 		return invalid(path, path, "is not valid UTF-8")
 	}
 	return nil
 }
 
-func badUTF8(v reflect.Value, path string) (string, bool) {
+func badUTF8(v reflect.Value) (string, bool) {
 	switch v.Kind() {
 	case reflect.String:
-		return path, !utf8.ValidString(v.String())
+		return "", !utf8.ValidString(v.String())
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			return badUTF8(v.Elem(), path)
+			return badUTF8(v.Elem())
 		}
 	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return "", false // bytes (json.RawMessage, []byte): encoded already, or base64
+		}
 		for i := 0; i < v.Len(); i++ {
-			if p, bad := badUTF8(v.Index(i), path+"["+strconv.Itoa(i)+"]"); bad {
-				return p, true
+			if p, bad := badUTF8(v.Index(i)); bad {
+				return "[" + strconv.Itoa(i) + "]" + p, true
 			}
 		}
 	case reflect.Map:
 		for it := v.MapRange(); it.Next(); {
 			k := fmt.Sprint(it.Key().Interface())
 			if !utf8.ValidString(k) {
-				return path + "[" + strconv.Quote(k) + "]", true
+				return "[" + strconv.Quote(k) + "]", true
 			}
-			if p, bad := badUTF8(it.Value(), path+"["+strconv.Quote(k)+"]"); bad {
-				return p, true
+			if p, bad := badUTF8(it.Value()); bad {
+				return "[" + strconv.Quote(k) + "]" + p, true
 			}
 		}
 	case reflect.Struct:
 		t := v.Type()
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "-" {
+			if !f.IsExported() || name == "-" {
 				continue
 			}
-			if name == "" {
+			p, bad := badUTF8(v.Field(i))
+			switch {
+			case !bad:
+				continue
+			case f.Anonymous:
+				return p, true
+			case name == "":
 				name = f.Name
 			}
-			sub := name
-			if path != "" {
-				sub = path + "." + name
-			}
-			if f.Anonymous {
-				sub = path
-			}
-			if p, bad := badUTF8(v.Field(i), sub); bad {
-				return p, true
-			}
+			return "." + name + p, true
 		}
 	}
 	return "", false

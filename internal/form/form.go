@@ -6,6 +6,7 @@ package form
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"reflect"
 	"slices"
@@ -277,4 +278,28 @@ func (l Limits) Check(vals url.Values) error {
 		return errorf(l.What, "%d parameters; the server reads at most %d", n, qsParameterLimit)
 	}
 	return nil
+}
+
+// Bytes is vals.Encode() as bytes, built in one presized buffer: keys
+// sorted, escaped by url.QueryEscape, as url.Values.Encode writes them.
+// Encode grows a builder and the body needs bytes: this saves the regrowth
+// and the copy (a 100-id ban body is 2 KB).
+func Bytes(vals url.Values) []byte {
+	n := 0
+	for k, vs := range vals {
+		for _, v := range vs {
+			n += len(k) + len(v) + 2
+		}
+	}
+	b := make([]byte, 0, n+n/4) // room for some escapes
+	for _, k := range slices.Sorted(maps.Keys(vals)) {
+		ek := url.QueryEscape(k)
+		for _, v := range vals[k] {
+			if len(b) > 0 {
+				b = append(b, '&')
+			}
+			b = append(append(append(b, ek...), '='), url.QueryEscape(v)...)
+		}
+	}
+	return b
 }

@@ -47,3 +47,12 @@ func TestShape(t *testing.T) {
 		t.Errorf("%#v", got)
 	}
 }
+
+func TestBytesIsEncode(t *testing.T) {
+	for _, v := range []url.Values{nil, {}, {"a": {""}}, {"z": {"1"}, "a": {"2", "3"}, "b": nil},
+		{"userIds[]": {"u1", "u 2", "ü", "a+b&c=d", "%41", "~-._"}}, {"\x00/?#[]": {"\t\r\n \"<>\\^`{|}"}}} {
+		if got, want := string(Bytes(v)), v.Encode(); got != want {
+			t.Errorf("Bytes(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
