@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/chatadmin/chatadmin-go/internal/stream"
 )
 
 // The fast paths of issue 6 must send and read exactly what the plain
@@ -36,7 +38,7 @@ func TestReadLimited(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, r := range []io.Reader{bytes.NewReader(body), iotest.OneByteReader(bytes.NewReader(body)), iotest.DataErrReader(bytes.NewReader(body))} {
-				got, err := readLimited(nil, r, tc.limit, tc.length)
+				got, err := stream.ReadLimited(nil, r, tc.limit, tc.length)
 				require.NoError(t, err)
 				require.LessOrEqual(t, int64(len(got)), tc.limit+1, "reads at most one byte past the limit")
 				if tc.wantLen <= int(tc.limit) {
@@ -47,10 +49,10 @@ func TestReadLimited(t *testing.T) {
 			}
 		})
 	}
-	_, err := readLimited(nil, iotest.TimeoutReader(bytes.NewReader(body)), 1<<20, -1)
+	_, err := stream.ReadLimited(nil, iotest.TimeoutReader(bytes.NewReader(body)), 1<<20, -1)
 	assert.ErrorIs(t, err, iotest.ErrTimeout)
 	pre := []byte("kept")
-	got, err := readLimited(pre[:4:4], strings.NewReader("+more"), 100, 5)
+	got, err := stream.ReadLimited(pre[:4:4], strings.NewReader("+more"), 100, 5)
 	require.NoError(t, err)
 	assert.Equal(t, "kept+more", string(got))
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
+	"github.com/chatadmin/chatadmin-go/internal/stream"
 )
 
 // The retry policy: one decision per attempt, in decide, from what the
@@ -231,7 +232,7 @@ func peekErrorBody(ctx context.Context, resp *http.Response) *APIError {
 func readErrorBody(ctx context.Context, resp *http.Response) []byte {
 	stop := context.AfterFunc(ctx, func() { resp.Body.Close() })
 	defer stop()
-	body, _ := readLimited(nil, resp.Body, maxErrorBodyBytes, resp.ContentLength)
+	body, _ := stream.ReadLimited(nil, resp.Body, maxErrorBodyBytes, resp.ContentLength)
 	return body
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
+	"github.com/chatadmin/chatadmin-go/internal/stream"
 )
 
 // callState is one call, as its attempt loop and the observer share it.
@@ -181,9 +182,9 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out response, opts ...R
 		return err
 	}
 	defer resp.Body.Close()
-	buf := getBuffer()
-	defer putBuffer(buf)
-	body, err := readLimited((*buf)[:0], resp.Body, c.maxResponseBytes, resp.ContentLength)
+	buf := stream.GetBuffer()
+	defer stream.PutBuffer(buf)
+	body, err := stream.ReadLimited((*buf)[:0], resp.Body, c.maxResponseBytes, resp.ContentLength)
 	*buf = body
 	if err != nil {
 		if ctx.Err() != nil {
