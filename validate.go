@@ -1,13 +1,11 @@
 package chatadmin
 
 import (
-	"fmt"
-	"reflect"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/chatadmin/chatadmin-go/internal/form"
 )
 
 // Server limits worth checking before sending: a request over them would be
@@ -143,59 +141,9 @@ func mutePeriodMillis(d time.Duration) (int64, error) {
 // path under root; nil when there is none. The path is built only for the
 // value refused.
 func invalidUTF8InJSON(root string, v any) error {
-	if p, bad := badUTF8(reflect.ValueOf(v)); bad {
+	if p, bad := form.BadUTF8(v); bad {
 		path := strings.TrimPrefix(root+p, ".")
 		return invalid(path, path, "is not valid UTF-8")
 	}
 	return nil
-}
-
-func badUTF8(v reflect.Value) (string, bool) {
-	switch v.Kind() {
-	case reflect.String:
-		return "", !utf8.ValidString(v.String())
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			return badUTF8(v.Elem())
-		}
-	case reflect.Slice, reflect.Array:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return "", false // bytes (json.RawMessage, []byte): encoded already, or base64
-		}
-		for i := 0; i < v.Len(); i++ {
-			if p, bad := badUTF8(v.Index(i)); bad {
-				return "[" + strconv.Itoa(i) + "]" + p, true
-			}
-		}
-	case reflect.Map:
-		for it := v.MapRange(); it.Next(); {
-			k := fmt.Sprint(it.Key().Interface())
-			if !utf8.ValidString(k) {
-				return "[" + strconv.Quote(k) + "]", true
-			}
-			if p, bad := badUTF8(it.Value()); bad {
-				return "[" + strconv.Quote(k) + "]" + p, true
-			}
-		}
-	case reflect.Struct:
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if !f.IsExported() || name == "-" {
-				continue
-			}
-			p, bad := badUTF8(v.Field(i))
-			switch {
-			case !bad:
-				continue
-			case f.Anonymous:
-				return p, true
-			case name == "":
-				name = f.Name
-			}
-			return "." + name + p, true
-		}
-	}
-	return "", false
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error names the wire key of a value that cannot be sent, and why.
@@ -302,4 +303,59 @@ func Bytes(vals url.Values) []byte {
 		}
 	}
 	return b
+}
+
+// BadUTF8 finds a string in v (a value encoding/json will encode) that is
+// not valid UTF-8, which encoding/json would send as U+FFFD, and returns
+// its path: ".field", "[2]", `["key"]`, joined.
+func BadUTF8(v any) (path string, bad bool) { return badUTF8(reflect.ValueOf(v)) }
+
+func badUTF8(v reflect.Value) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		return "", !utf8.ValidString(v.String())
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return badUTF8(v.Elem())
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return "", false // bytes (json.RawMessage, []byte): encoded already, or base64
+		}
+		for i := 0; i < v.Len(); i++ {
+			if p, bad := badUTF8(v.Index(i)); bad {
+				return "[" + strconv.Itoa(i) + "]" + p, true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			k := fmt.Sprint(it.Key().Interface())
+			if !utf8.ValidString(k) {
+				return "[" + strconv.Quote(k) + "]", true
+			}
+			if p, bad := badUTF8(it.Value()); bad {
+				return "[" + strconv.Quote(k) + "]" + p, true
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			p, bad := badUTF8(v.Field(i))
+			switch {
+			case !bad:
+				continue
+			case f.Anonymous:
+				return p, true
+			case name == "":
+				name = f.Name
+			}
+			return "." + name + p, true
+		}
+	}
+	return "", false
 }

@@ -56,3 +56,32 @@ func TestBytesIsEncode(t *testing.T) {
 		}
 	}
 }
+
+func TestBadUTF8(t *testing.T) {
+	type inner struct {
+		Text string `json:"text"`
+	}
+	type body struct {
+		ID    string            `json:"channelId"`
+		Data  inner             `json:"data"`
+		Tags  []string          `json:"tags"`
+		Meta  map[string]any    `json:"metadata"`
+		Raw   []byte            `json:"raw"`
+		Skip  string            `json:"-"`
+		Extra map[string]string `json:"extra"`
+	}
+	ok := body{ID: "a", Tags: []string{"x"}, Meta: map[string]any{"k": []any{"v"}}, Raw: []byte{0xff}, Skip: "\xff"}
+	if p, bad := BadUTF8(ok); bad {
+		t.Errorf("valid body refused at %q", p)
+	}
+	for want, b := range map[string]body{
+		".data.text":        {Data: inner{Text: "\xff"}},
+		".tags[1]":          {Tags: []string{"ok", "a\xffb"}},
+		`.metadata["k"][0]`: {Meta: map[string]any{"k": []any{"\xfe"}}},
+		`.extra["\xff"]`:    {Extra: map[string]string{"\xff": "v"}},
+	} {
+		if p, bad := BadUTF8(&b); !bad || p != want {
+			t.Errorf("got %q %v, want %q", p, bad, want)
+		}
+	}
+}
