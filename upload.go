@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"github.com/chatadmin/chatadmin-go/internal/stream"
@@ -268,7 +267,9 @@ func (m multipartBody) encode() (payload, error) {
 		length = int64(len(pre)) + src.size + int64(len(trailer))
 	}
 	open := func() (io.Reader, error) {
-		file := &lazyFile{ctx: m.ctx, src: src}
+		file := stream.NewFile(m.ctx, src.open, src.size, MaxUploadSize, src.detach, func() error {
+			return invalid("File", "file", "is over the limit of %d bytes", MaxUploadSize)
+		})
 		return &multipartStream{io.MultiReader(bytes.NewReader(pre), file, bytes.NewReader(trailer)), file}, nil
 	}
 	return payload{contentType: mw.FormDataContentType(), open: open, length: length, oneShot: src.oneShot}, nil
@@ -277,118 +278,7 @@ func (m multipartBody) encode() (payload, error) {
 // multipartStream is one attempt's body. Closing it closes the file.
 type multipartStream struct {
 	io.Reader
-	file *lazyFile
+	file *stream.File
 }
 
 func (s *multipartStream) Close() error { return s.file.Close() }
-
-// lazyFile opens its source on the first Read, so that a stream opened for
-// an attempt that never reads it (a redirect's GetBody not taken) opens no
-// file, and a one-shot file's only read is not claimed.
-//
-// The source is closed when the call's context ends, not only when net/http
-// closes the body: over HTTP/1.1 net/http closes it only after the body's
-// Read returns, so a source stalled in Read would hold the call forever.
-type lazyFile struct {
-	ctx context.Context
-	src *uploadSource
-
-	mu     sync.Mutex // guards rc, err, closed and stop: the context's end or net/http may Close while another goroutine reads
-	rc     io.ReadCloser
-	err    error
-	closed bool
-	stop   func() bool // unregisters the close on the context's end
-
-	n int64 // bytes read so far; only the reading goroutine touches it
-}
-
-// reader opens the source on the first call; only the reading goroutine
-// calls it.
-func (l *lazyFile) reader() (io.ReadCloser, error) {
-	l.mu.Lock()
-	rc, err, closed := l.rc, l.err, l.closed
-	l.mu.Unlock()
-	switch {
-	case closed:
-		return nil, os.ErrClosed
-	case rc != nil || err != nil:
-		return rc, err
-	}
-	// Opened without the lock, so that Close (from the context's end or
-	// net/http) never waits for an open that hangs.
-	rc, err = stream.OpenWithin(l.ctx, l.src.open)
-	if err != nil {
-		err = fmt.Errorf("file: %w", err)
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		if rc != nil {
-			rc.Close()
-		}
-		return nil, os.ErrClosed
-	}
-	if rc != nil && l.src.detach {
-		rc = stream.Detach(l.ctx, rc)
-	}
-	l.rc, l.err = rc, err
-	if rc != nil {
-		l.stop = context.AfterFunc(l.ctx, func() { l.Close() })
-	}
-	return l.rc, l.err
-}
-
-// Read reads the file and checks it against its size: a file that grew or
-// shrank since it was measured would otherwise send a body that does not
-// match its Content-Length, and an unmeasured one must still stay within
-// MaxUploadSize.
-func (l *lazyFile) Read(p []byte) (int, error) {
-	rc, err := l.reader()
-	if err != nil {
-		return 0, err
-	}
-	limit := l.src.size
-	if limit < 0 {
-		limit = MaxUploadSize
-	}
-	if l.n >= limit {
-		// Anything more than the limit is an error, so look for one byte.
-		p = p[:min(len(p), 1)]
-	}
-	n, err := rc.Read(p)
-	l.n += int64(n)
-	if err != nil && err != io.EOF {
-		if ctxErr := l.ctx.Err(); ctxErr != nil {
-			// The source failed because the call's end closed it.
-			return n, ctxErr
-		}
-	}
-	switch {
-	case l.n > limit && l.src.size >= 0:
-		return 0, fmt.Errorf("chatadmin: file: longer than its size of %d bytes", l.src.size)
-	case l.n > limit:
-		return 0, invalid("File", "file", "is over the limit of %d bytes", MaxUploadSize)
-	case err == io.EOF && l.src.size >= 0 && l.n < l.src.size:
-		return n, fmt.Errorf("chatadmin: file: ended after %d of its %d bytes", l.n, l.src.size)
-	}
-	return n, err
-}
-
-// Close closes the source once, whoever asks first: net/http when the
-// attempt ends, or the call's context ending.
-func (l *lazyFile) Close() error {
-	l.mu.Lock()
-	rc, stop, already := l.rc, l.stop, l.closed
-	l.closed = true
-	l.mu.Unlock()
-	if already {
-		return nil
-	}
-	if stop != nil {
-		stop()
-	}
-	if rc != nil {
-		return rc.Close()
-	}
-	return nil
-}

@@ -54,3 +54,40 @@ func TestOpenWithinAndSniff(t *testing.T) {
 		t.Fatalf("sniff: %q %v", ct, err)
 	}
 }
+
+func TestFileChecksItsSize(t *testing.T) {
+	open := func(s string) func() (io.ReadCloser, error) {
+		return func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(s)), nil }
+	}
+	errOver := errors.New("over")
+	over := func() error { return errOver }
+	for _, tc := range []struct {
+		src         string
+		size, limit int64
+		ok          bool
+	}{
+		{"abcd", 4, 0, true},
+		{"abcd", 5, 0, false}, // shorter than its size
+		{"abcd", 3, 0, false}, // longer than its size
+		{"abcd", -1, 4, true},
+		{"abcde", -1, 4, false}, // over the limit of an unmeasured source
+	} {
+		f := NewFile(context.Background(), open(tc.src), tc.size, tc.limit, false, over)
+		_, err := io.ReadAll(f)
+		f.Close()
+		if (err == nil) != tc.ok {
+			t.Errorf("%q size %d limit %d: %v", tc.src, tc.size, tc.limit, err)
+		}
+	}
+	// A stalled source is closed when the context ends.
+	src := stalled{make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	f := NewFile(ctx, func() (io.ReadCloser, error) { return src, nil }, -1, 10, true, over)
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	_, err := f.Read(make([]byte, 4))
+	close(src.release)
+	f.Close()
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("stalled read: %v", err)
+	}
+}
