@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/chatadmin/chatadmin-go/internal/backoff"
 )
 
 // Limiter paces the requests of a Client (WithRateLimiter). The Client asks
@@ -95,7 +97,7 @@ func (c *Client) observeAnswer(ctx context.Context, st *callState, resp *http.Re
 		o.Throttled = st.errorCode(ctx, resp) == CodeRateLimited
 	}
 	if o.Throttled {
-		o.RetryAfter, _ = retryAfter(resp)
+		o.RetryAfter, _ = backoff.RetryAfter(resp.Header)
 	}
 	c.limiter.Observe(ctx, o)
 }
@@ -106,6 +108,6 @@ func (c *Client) observeThrottledBody(ctx context.Context, st *callState, resp *
 		return
 	}
 	o := LimitObservation{Throttled: true, StatusCode: resp.StatusCode, Asked: st.limiterAsked}
-	o.RetryAfter, _ = retryAfter(resp)
+	o.RetryAfter, _ = backoff.RetryAfter(resp.Header)
 	c.limiter.Observe(ctx, o)
 }

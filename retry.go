@@ -8,13 +8,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"math"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/chatadmin/chatadmin-go/internal/backoff"
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 	"github.com/chatadmin/chatadmin-go/internal/stream"
 )
@@ -111,7 +108,7 @@ func (c *Client) afterAttempt(ctx context.Context, st *callState, resp *http.Res
 	switch {
 	case resp != nil && err == nil:
 		a.reach, a.status = answered, resp.StatusCode
-		if advised, hasAdvice = retryAfter(resp); hasAdvice {
+		if advised, hasAdvice = backoff.RetryAfter(resp.Header); hasAdvice {
 			st.retryAfter = advised
 		}
 		// The body is read only where decide looks at it: the code of a
@@ -191,7 +188,7 @@ func (c *Client) retryWait(ctx context.Context, st *callState, advised time.Dura
 	// bound holds for the waits made.
 	charge := advised
 	if !hasAdvice {
-		charge = backoffCeiling(c.retryWaitMin, c.retryWaitMax, st.attempts-1)
+		charge = backoff.Ceiling(c.retryWaitMin, c.retryWaitMax, st.attempts-1)
 	}
 	if charge > c.maxRetryWait-st.waited {
 		return 0, false
@@ -200,7 +197,7 @@ func (c *Client) retryWait(ctx context.Context, st *callState, advised time.Dura
 	if hasAdvice {
 		return advised, true
 	}
-	return jitter(charge), true
+	return backoff.Jitter(charge), true
 }
 
 // errorCode is the body code of this attempt's error answer, read once
@@ -234,66 +231,6 @@ func readErrorBody(ctx context.Context, resp *http.Response) []byte {
 	defer stop()
 	body, _ := stream.ReadLimited(nil, resp.Body, maxErrorBodyBytes, resp.ContentLength)
 	return body
-}
-
-// maxRetryAfterSeconds is the largest Retry-After in seconds that a
-// time.Duration holds; a larger one saturates instead of overflowing into a
-// short (or negative) wait.
-const maxRetryAfterSeconds = math.MaxInt64 / int64(time.Second)
-
-// retryAfter parses Retry-After as seconds or an HTTP date. A number of
-// seconds too large for a time.Duration (or for int64) is the longest
-// Duration: a wait longer than any WithMaxRetryAfter.
-func retryAfter(resp *http.Response) (time.Duration, bool) {
-	v := resp.Header.Get("Retry-After")
-	if v == "" {
-		return 0, false
-	}
-	if isDigits(v) {
-		secs, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || secs > maxRetryAfterSeconds {
-			// Only a range error is possible for digits.
-			return math.MaxInt64, true
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	if strings.HasPrefix(v, "-") && isDigits(v[1:]) {
-		return 0, false
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0), true
-	}
-	return 0, false
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// jitter draws a wait in [ceiling/2, ceiling]: jitter keeps many clients
-// that failed together from retrying together.
-func jitter(ceiling time.Duration) time.Duration {
-	if ceiling <= 0 {
-		return 0
-	}
-	return ceiling/2 + rand.N(ceiling/2+1)
-}
-
-// backoffCeiling is the longest backoff before retry number attempt+1:
-// min doubled per attempt, capped at max (max itself when min is 0).
-func backoffCeiling(min, max time.Duration, attempt int) time.Duration {
-	if attempt < 32 && min<<uint(attempt) < max && min<<uint(attempt) > 0 {
-		return min << uint(attempt)
-	}
-	return max
 }
 
 // logAttempt logs under the call's context, so that a handler that reads a

@@ -2,7 +2,6 @@ package slots
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -39,7 +38,7 @@ func TestItems(t *testing.T) {
 	}
 	long := "[" + strings.TrimSuffix(strings.Repeat(`{"id":"x"},`, N+50), ",") + "]"
 	if _, err := Items(decode(t, long), "item", false, valid); err == nil {
-		t.Error(fmt.Sprintf("a list of %d passed", N+50))
+		t.Errorf("a list of %d passed", N+50)
 	}
 	if got, err := Items(New[slot](), "item", true, valid); err != nil || got != nil {
 		t.Errorf("an absent optional list: %v %v", got, err)
