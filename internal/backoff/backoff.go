@@ -70,4 +70,3 @@ func Ceiling(min, max time.Duration, attempt int) time.Duration {
 	}
 	return max
 }
-
