@@ -303,11 +303,16 @@ type MessageCreateRequest struct {
 
 // messageCreateBody is the JSON body of a create.
 type messageCreateBody struct {
-	ChannelID string          `json:"channelId"`
-	Type      MessageType     `json:"type"`
-	Data      json.RawMessage `json:"data"`
-	Tags      []string        `json:"tags,omitempty"`
-	ParentID  string          `json:"parentId,omitempty"`
+	ChannelID string      `json:"channelId"`
+	Type      MessageType `json:"type"`
+	Data      any         `json:"data"` // textData, or a custom message's data as encoded (json.RawMessage)
+	Tags      []string    `json:"tags,omitempty"`
+	ParentID  string      `json:"parentId,omitempty"`
+}
+
+// textData is a text message's data: encoded with the body, in one pass.
+type textData struct {
+	Text string `json:"text"`
 }
 
 func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error) {
@@ -338,9 +343,7 @@ func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error
 		if !utf8.ValidString(r.Text) {
 			return nil, invalid("Text", "data.text", "is not valid UTF-8")
 		}
-		body.Data, _ = json.Marshal(struct {
-			Text string `json:"text"`
-		}{r.Text})
+		body.Data = textData{r.Text}
 	case MessageTypeCustom:
 		if r.Text != "" {
 			return nil, invalid("Text", "data.text", "is for text messages: put custom content in Data")
@@ -358,7 +361,7 @@ func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error
 		if len(data) > MaxCustomData {
 			return nil, invalid("Data", "data", "at most %d bytes encoded, got %d", MaxCustomData, len(data))
 		}
-		body.Data = data
+		body.Data = json.RawMessage(data)
 	default:
 		return nil, checkEnum("Type", "type", body.Type, MessageTypeText, MessageTypeCustom)
 	}
