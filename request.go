@@ -243,8 +243,8 @@ func (c *Client) bindCall(ctx context.Context, st *callState) context.Context {
 	if c.observer != nil {
 		if octx := c.observeCall(ctx, st); octx != nil && octx != ctx {
 			run = observerContext{Context: ctx, values: octx}
-			if octx.Done() == ctx.Done() {
-				run = octx // derived from ctx: the same lifetime
+			if ctx.Done() != nil && octx.Done() == ctx.Done() {
+				run = octx // derived from ctx: the same lifetime and values
 			}
 		}
 	}
