@@ -167,3 +167,34 @@ func TestInvalidUTF8Refused(t *testing.T) {
 	}
 	assert.Empty(t, srv.Requests())
 }
+
+// endPanicObserver panics in End.
+type endPanicObserver struct{}
+
+func (endPanicObserver) StartCall(ctx context.Context, _ *CallStart) (context.Context, CallObserver) {
+	return ctx, endPanicObserver{}
+}
+func (endPanicObserver) Attempt(*AttemptEvent) {}
+func (endPanicObserver) End(*CallEnd)          { panic("observer bug") }
+
+// TestObserverEndPanicLeaksNoDownload: an End hook that panics on a
+// download (whose body the caller would have closed) closes it first.
+func TestObserverEndPanicLeaksNoDownload(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(make([]byte, 64<<10))
+	}))
+	defer srv.Close()
+	c, err := NewClient(testToken, WithBaseURL(srv.URL), WithObserver(endPanicObserver{}))
+	require.NoError(t, err)
+	before := runtime.NumGoroutine()
+	for range 3 {
+		func() {
+			defer func() { assert.Equal(t, "observer bug", recover()) }()
+			_, _ = c.Messages.GetFile(context.Background(), "m1")
+		}()
+	}
+	c.CloseIdleConnections()
+	assert.Eventually(t, func() bool { return runtime.NumGoroutine() <= before+1 }, 2*time.Second, 10*time.Millisecond,
+		"goroutines: %d before, %d after", before, runtime.NumGoroutine())
+}
