@@ -254,9 +254,26 @@ func selfSignedCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
 // sendOnce transport, net/http's HTTP/2 layer resends the request inside
 // the same attempt: the call succeeds and the server holds two records.
 func TestHTTP2ResetAfterActNoReplay(t *testing.T) {
-	emu := chatadmintest.New(chatadmintest.WithDemoData())
-	srv := newResetServer(t, emu)
-	c := srv.client(t, WithMaxAttempts(4))
+	t.Run("NewTransport", func(t *testing.T) {
+		emu := chatadmintest.New(chatadmintest.WithDemoData())
+		srv := newResetServer(t, emu)
+		testResetAfterActNoReplay(t, emu, srv, srv.client(t, WithMaxAttempts(4)))
+	})
+	// net/http's bundled HTTP/2 resends after PROTOCOL_ERROR: the guard
+	// (internal/sendonce) must stop it.
+	t.Run("bundled HTTP/2", func(t *testing.T) {
+		emu := chatadmintest.New(chatadmintest.WithDemoData())
+		srv := newResetServer(t, emu)
+		tr := &http.Transport{ForceAttemptHTTP2: true, TLSClientConfig: &tls.Config{RootCAs: srv.roots}}
+		t.Cleanup(tr.CloseIdleConnections)
+		c, err := NewClient(emu.Token(), WithBaseURL(srv.URL), WithHTTPClient(&http.Client{Transport: tr}),
+			WithRetryWait(time.Millisecond, 5*time.Millisecond), WithMaxAttempts(4))
+		require.NoError(t, err)
+		testResetAfterActNoReplay(t, emu, srv, c)
+	})
+}
+
+func testResetAfterActNoReplay(t *testing.T, emu *chatadmintest.Emulator, srv *resetServer, c *Client) {
 	ctx := context.Background()
 	page, err := c.Messages.List(ctx, "general", nil)
 	require.NoError(t, err)
