@@ -1,7 +1,6 @@
 package chatadmin
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"maps"
 	"mime"
 	"mime/multipart"
-	"net/http"
 	"net/textproto"
 	"os"
 	"path/filepath"
@@ -97,7 +95,6 @@ func FileFromReader(r io.Reader, name string) *UploadFile {
 	return &UploadFile{Name: name, size: -1, reader: r, detach: true}
 }
 
-const sniffLen = stream.SniffLen
 
 // uploadSource is an UploadFile resolved for one call: name, type and size
 // settled, and a way to open it for each attempt.
@@ -173,30 +170,11 @@ var errOneShotReplay = errors.New("file: a FileFromReader file cannot be sent tw
 // Read returns.
 func (src *uploadSource) oneShotFrom(ctx context.Context, r io.Reader) (*uploadSource, error) {
 	if src.contentType == "" {
-		br := bufio.NewReaderSize(r, sniffLen)
-		type sniffed struct {
-			contentType string
-			err         error
+		ct, rest, err := stream.SniffReader(ctx, r)
+		if err != nil {
+			return nil, fmt.Errorf("chatadmin: file: sniffing its content type: %w", err)
 		}
-		done := make(chan sniffed, 1) // buffered: the goroutine never waits for an abandoned call
-		go func() {
-			head, err := br.Peek(sniffLen)
-			if err != nil && err != io.EOF {
-				done <- sniffed{err: err}
-				return
-			}
-			done <- sniffed{contentType: http.DetectContentType(head)}
-		}()
-		select {
-		case s := <-done:
-			if s.err != nil {
-				return nil, fmt.Errorf("chatadmin: file: %w", s.err)
-			}
-			src.contentType = s.contentType
-		case <-ctx.Done():
-			return nil, fmt.Errorf("chatadmin: file: sniffing its content type: %w", ctx.Err())
-		}
-		r = br
+		src.contentType, r = ct, rest
 	}
 	var opened atomic.Bool
 	src.open = func() (io.ReadCloser, error) {

@@ -5,6 +5,7 @@
 package stream
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net/http"
@@ -189,4 +190,32 @@ func (d *detachedReader) Read(p []byte) (int, error) {
 func (d *detachedReader) Close() error {
 	d.once.Do(func() { close(d.done) })
 	return d.ReadCloser.Close()
+}
+
+// SniffReader detects r's type from its first 512 bytes, and returns a
+// reader that still yields them. The peek runs on a goroutine of its own,
+// so that the call returns when ctx ends; r cannot be closed, so a peek
+// blocked in it stays blocked (in a buffer nothing else uses) until r's
+// Read returns.
+func SniffReader(ctx context.Context, r io.Reader) (string, io.Reader, error) {
+	br := bufio.NewReaderSize(r, SniffLen)
+	type sniffed struct {
+		contentType string
+		err         error
+	}
+	done := make(chan sniffed, 1) // buffered: the goroutine never waits for an abandoned call
+	go func() {
+		head, err := br.Peek(SniffLen)
+		if err != nil && err != io.EOF {
+			done <- sniffed{err: err}
+			return
+		}
+		done <- sniffed{contentType: http.DetectContentType(head)}
+	}()
+	select {
+	case s := <-done:
+		return s.contentType, br, s.err
+	case <-ctx.Done():
+		return "", nil, ctx.Err()
+	}
 }

@@ -91,3 +91,20 @@ func TestFileChecksItsSize(t *testing.T) {
 		t.Errorf("stalled read: %v", err)
 	}
 }
+
+func TestSniffReaderKeepsTheBytes(t *testing.T) {
+	ct, r, err := SniffReader(context.Background(), strings.NewReader("\x89PNG\r\n\x1a\nrest"))
+	if err != nil || ct != "image/png" {
+		t.Fatalf("%q %v", ct, err)
+	}
+	if b, _ := io.ReadAll(r); string(b) != "\x89PNG\r\n\x1a\nrest" {
+		t.Errorf("read %q", b)
+	}
+	src := stalled{make(chan struct{})}
+	defer close(src.release)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	if _, _, err := SniffReader(ctx, src); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("stalled: %v", err)
+	}
+}
