@@ -95,7 +95,6 @@ func FileFromReader(r io.Reader, name string) *UploadFile {
 	return &UploadFile{Name: name, size: -1, reader: r, detach: true}
 }
 
-
 // uploadSource is an UploadFile resolved for one call: name, type and size
 // settled, and a way to open it for each attempt.
 type uploadSource struct {
