@@ -43,7 +43,7 @@ func benchClient(b *testing.B, srv *httptest.Server, opts ...Option) *Client {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(c.http.HTTPClient.CloseIdleConnections)
+	b.Cleanup(c.hc.CloseIdleConnections)
 	return c
 }
 

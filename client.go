@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
 // Version is the SDK version sent in the User-Agent header.
@@ -32,10 +32,12 @@ type Client struct {
 	baseURL   *url.URL
 	base      string // baseURL without a trailing slash, to prefix routes
 	userAgent string
-	http      *retryablehttp.Client
+	hc        *http.Client // the caller's client (or a default one) behind the SDK's redirect policy and send guard
 	logger    *slog.Logger
 
 	maxAttempts      int
+	retryWaitMin     time.Duration
+	retryWaitMax     time.Duration
 	maxRetryAfter    time.Duration
 	maxRetryWait     time.Duration // WithMaxRetryWaitTotal
 	maxResponseBytes int64
@@ -110,6 +112,8 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		userAgent:        "chatadmin-go/" + Version,
 		logger:           cfg.logger,
 		maxAttempts:      cfg.maxAttempts,
+		retryWaitMin:     cfg.retryWaitMin,
+		retryWaitMax:     cfg.retryWaitMax,
 		maxRetryAfter:    cfg.maxRetryAfter,
 		maxRetryWait:     cfg.maxRetryWait,
 		maxResponseBytes: cfg.maxResponseBytes,
@@ -121,7 +125,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	if cfg.userAgentSuffix != "" {
 		c.userAgent += " " + cfg.userAgentSuffix
 	}
-	c.http = newRetryClient(&cfg, c)
+	c.hc = httpClientWithRedirectPolicy(cfg.httpClient)
 	common := service{client: c}
 	c.Channels = &ChannelsService{common}
 	c.Messages = &MessagesService{common}
@@ -174,7 +178,7 @@ func (c *Client) BaseURL() string { return c.baseURL.String() }
 // CloseIdleConnections closes the client's idle keep-alive connections. A
 // Client needs no closing; call it when a program or test is done with it
 // and wants its connections (and their goroutines) gone at once.
-func (c *Client) CloseIdleConnections() { c.http.HTTPClient.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 
 // String describes the client without its token.
 func (c Client) String() string {
@@ -253,8 +257,14 @@ func isLoopback(host string) bool {
 // which is the program's to set, not a library's. Over HTTP/2, which this
 // transport negotiates with an HTTPS server that offers it (the real API
 // does), every byte belongs to a stream and the message cannot occur.
+//
+// Its HTTP/2 layer becomes golang.org/x/net/http2's when a Client first
+// uses it, so that a request the server refused unprocessed (REFUSED_STREAM,
+// a graceful GOAWAY) is retried even when it is not safe to repeat (see
+// ErrOutcomeUnknown). Through any other transport, or this one wrapped in
+// another RoundTripper, such a request is an unknown outcome instead.
 func NewTransport() *http.Transport {
-	return &http.Transport{
+	t := &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{
 			Timeout:   30 * time.Second,
@@ -268,4 +278,6 @@ func NewTransport() *http.Transport {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: 1 * time.Second,
 	}
+	sendonce.Register(t)
+	return t
 }

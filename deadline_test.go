@@ -337,7 +337,7 @@ func TestNoGoroutineLeaks(t *testing.T) {
 	defer srv.Close()
 	c, err := NewClient(testToken, WithBaseURL(srv.URL), WithRetryWait(time.Millisecond, time.Millisecond))
 	require.NoError(t, err)
-	defer c.http.HTTPClient.CloseIdleConnections()
+	defer c.hc.CloseIdleConnections()
 	ctx := context.Background()
 
 	for range c.Channels.All(ctx, nil) {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/chatadmin/chatadmin-go/internal/slots"
 )
 
 // response is implemented by the pointer to each response type, so that
@@ -121,89 +123,15 @@ func parseErrorBody(body []byte) *APIError {
 	return e
 }
 
-// maxListItems is the length of the arrays that page lists decode into:
-// one more than a page can hold, so that a longer list shows in its last
-// slot. encoding/json skips the elements of a JSON array past the end of
-// a Go array without allocating, so whatever a server sends, a page
-// expands into at most this many items.
-const maxListItems = MaxPageLimit + 1
-
-// marker is embedded in the slot types of page lists. newSlots sets it in
-// every slot before decoding; encoding/json never writes it (it is
-// unexported) but zeroes the slots past the end of the JSON array. So a
-// marked slot is an element the server sent, {} and null included, and
-// an unmarked one is past the end.
-type marker struct{ seen bool }
-
-func (m *marker) mark() { m.seen = true }
-
-// newSlots returns an array of marked slots for a page list to decode into.
-func newSlots[S any, P interface {
-	*S
-	mark()
-}]() *[maxListItems]S {
-	a := new([maxListItems]S)
-	for i := range a {
-		P(&a[i]).mark()
-	}
-	return a
-}
-
 // errNoData says that a success body lacks what the endpoint promises.
 func errNoData(what string) error {
 	return fmt.Errorf("the response has no %s", what)
 }
 
-// listItems returns the items of a page list decoded into slots from
-// newSlots. It refuses a list that is null or absent, an element without
-// the id that makes it valid ({} and null included), and a list longer
-// than a page. An optional list may be absent.
-func listItems[S, T any, P interface {
-	*S
-	open() (item *T, seen bool)
-}](a *[maxListItems]S, what string, optional bool, valid func(*T) bool) ([]T, error) {
-	if a == nil {
-		return nil, errNoData(what + " list")
-	}
-	if optional && absent[S, T, P](a, valid) {
-		return nil, nil
-	}
-	n := 0
-	for ; n < len(a); n++ {
-		item, seen := P(&a[n]).open()
-		if !seen {
-			break
-		}
-		if !valid(item) {
-			if n == 0 {
-				return nil, fmt.Errorf("the response has no %s list, or its first %s has no id", what, what)
-			}
-			return nil, fmt.Errorf("%s #%d has no id", what, n)
-		}
-	}
-	if n == len(a) {
-		return nil, fmt.Errorf("more than %d %s items in one page", MaxPageLimit, what)
-	}
-	items := make([]T, n)
-	for i := range items {
-		item, _ := P(&a[i]).open()
-		items[i] = *item
-	}
-	return items, nil
-}
+// maxListItems is the length of a page list's slot array (internal/slots).
+const maxListItems = slots.N
 
-// absent reports whether a's key was absent from the body: every slot is
-// still marked and none holds an item. A list of more than a page of
-// empty elements looks the same; it is dropped as well, having decoded
-// into no more than the array.
-func absent[S, T any, P interface {
-	*S
-	open() (item *T, seen bool)
-}](a *[maxListItems]S, valid func(*T) bool) bool {
-	for i := range a {
-		if item, seen := P(&a[i]).open(); !seen || valid(item) {
-			return false
-		}
-	}
-	return true
-}
+// A page holds at most MaxPageLimit items: the slots hold one more.
+var _ = [1]int{}[maxListItems-MaxPageLimit-1]
+
+type marker = slots.Marker

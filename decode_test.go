@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/chatadmin/chatadmin-go/internal/stream"
 )
 
 // dataMethods calls every method that returns data, and reports whether
@@ -280,13 +282,13 @@ func TestClientRefusesAHugePage(t *testing.T) {
 // is a claim, and a lying one costs nothing. Before, the buffer was sized
 // from it before a byte arrived: 1 GiB for this two-byte body.
 func TestReadBufferGrowsWithArrivingBytes(t *testing.T) {
-	got, err := readLimited(nil, strings.NewReader("{}"), 1<<40, 1<<30)
+	got, err := stream.ReadLimited(nil, strings.NewReader("{}"), 1<<40, 1<<30)
 	require.NoError(t, err)
 	assert.Equal(t, "{}", string(got))
-	assert.LessOrEqual(t, cap(got), maxPresize+1)
+	assert.LessOrEqual(t, cap(got), stream.MaxPresize+1)
 
-	big := bytes.Repeat([]byte("x"), 3*maxPresize)
-	got, err = readLimited(nil, bytes.NewReader(big), 1<<40, int64(len(big)))
+	big := bytes.Repeat([]byte("x"), 3*stream.MaxPresize)
+	got, err = stream.ReadLimited(nil, bytes.NewReader(big), 1<<40, int64(len(big)))
 	require.NoError(t, err)
 	assert.Equal(t, big, got)
 }

@@ -49,13 +49,17 @@
 // retried on transport errors, 429, 500, 502, 503, 504 and code 400311.
 // Unsafe calls (creating a channel, a message, an image or a file, closing a
 // channel, adding a reaction or a blacklist/whitelist rule) are retried only
-// when they surely did not take effect: the connection could not be made, or
-// the server rate-limited them. When an unsafe request was sent and its
-// answer was lost (a dropped connection, an HTTP/2 stream reset, or the
-// caller's context ending after sending), the error matches
-// [ErrOutcomeUnknown] (and the context error, when that was the cause):
-// check the server's state before trying again. Nothing below the SDK's
-// retry policy may resend an unsafe request, HTTP/2 included.
+// when they surely did not take effect: the connection could not be made,
+// the server rate-limited them, or it refused them unprocessed (HTTP/2
+// REFUSED_STREAM or GOAWAY, through [NewTransport]). When an unsafe request
+// was sent and its answer was lost (a dropped connection, an HTTP/2 stream
+// reset, or the caller's context ending after sending), or a gateway
+// answered for the API (502, 504, a 5xx without the API's error body), the
+// error matches [ErrOutcomeUnknown] (and the context error, or the
+// [*APIError], when that was the cause): check the server's state before
+// trying again. Nothing below the SDK's retry policy may resend an unsafe
+// request, HTTP/2 included. [WithAttempts] sets one call's attempts;
+// [Client.Do] reaches other endpoints under the same rules.
 // [WithRetrySafe] opts one call in.
 //
 // Backoff is exponential with full jitter ([WithRetryWait]), for

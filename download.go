@@ -38,7 +38,16 @@ func (d *Download) Close() error { return d.Body.Close() }
 func (c *Client) download(ctx context.Context, ep *endpoint, reqOpts []RequestOption) (_ *Download, err error) {
 	ep.accept = "*/*" // the body is the file itself, whatever its type
 	resp, st, err := c.send(ctx, ep, reqOpts)
-	defer c.observeEnd(st, &err)
+	defer func() {
+		reported := false
+		defer func() {
+			if !reported && resp != nil {
+				resp.Body.Close() // an End hook panicked: nobody will read the body
+			}
+		}()
+		c.observeEnd(st, &err)
+		reported = true
+	}()
 	if err != nil {
 		return nil, err
 	}

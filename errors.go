@@ -95,9 +95,10 @@ var (
 
 	// ErrOutcomeUnknown is wrapped by the error of a call that is not safe to
 	// repeat (creating a channel or message, uploading, closing…) when the
-	// connection failed after the request was sent: the server may or may not
-	// have acted on it, so the SDK did not retry. Check the server's state
-	// before trying again.
+	// connection failed after the request was sent, or a gateway answered
+	// for the API (502, 504, or a 5xx without the API's error body; the
+	// *APIError is wrapped too): the server may or may not have acted on it,
+	// so the SDK did not retry. Check the server's state before trying again.
 	ErrOutcomeUnknown error = &sentinel{"chatadmin: outcome unknown: the request may have taken effect"}
 
 	// ErrUnexpectedResponse is wrapped when a success response cannot be

@@ -281,3 +281,47 @@ func ExampleReactionsService_Create() {
 	}
 	// Output: admin like
 }
+
+// Do reaches an endpoint the SDK has no method for, on the same pipeline:
+// the path names its parameters (they are escaped into their own segments
+// and never reported), and the call is unsafe, never sent twice, unless
+// declared Safe.
+func ExampleClient_Do() {
+	srv := chatadmintest.NewServer(chatadmintest.WithDemoData())
+	defer srv.Close()
+	client, err := chatadmin.NewClient(srv.Token(), chatadmin.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	var created struct {
+		Messages []struct {
+			MessageID string         `json:"messageId"`
+			Data      map[string]any `json:"data"`
+		} `json:"messages"`
+	}
+	err = client.Do(ctx, &chatadmin.Request{
+		Method: "POST",
+		Path:   "/api/v2/message",
+		JSON:   map[string]any{"channelId": "general", "type": "text", "data": map[string]any{"text": "hello"}},
+	}, &created)
+	if errors.Is(err, chatadmin.ErrOutcomeUnknown) {
+		log.Fatal("the message may or may not exist: check before posting again")
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(created.Messages[0].Data["text"])
+
+	err = client.Do(ctx, &chatadmin.Request{
+		Method: "GET",
+		Path:   "/api/v2/message/:messageId",
+		Params: []string{"no-such-message"},
+		Safe:   true,
+	}, &struct{}{})
+	fmt.Println(errors.Is(err, chatadmin.ErrNotFound))
+	// Output:
+	// hello
+	// true
+}

@@ -29,6 +29,13 @@ func FuzzRoutePathParams(f *testing.F) {
 			}
 			return
 		}
+		if !utf8.ValidString(id) {
+			var verr *ValidationError
+			if !errors.As(err, &verr) || verr.WireField != "channelId" {
+				t.Fatalf("invalid UTF-8 id: got %v, want a channelId ValidationError", err)
+			}
+			return
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,6 +42,7 @@ type resetServer struct {
 	URL    string
 	roots  *x509.CertPool
 	resets atomic.Int32
+	mode   atomic.Int32 // what a reset is: resetAfterAct (0), refuseStream or goAway
 
 	wg    sync.WaitGroup
 	mu    sync.Mutex
@@ -173,15 +174,34 @@ func (s *resetServer) serve(c net.Conn) {
 	}
 }
 
+// What resetServer does with a request while resets is above zero.
+const (
+	resetAfterAct int32 = iota // run the emulator, then RST_STREAM PROTOCOL_ERROR
+	refuseStream               // RST_STREAM REFUSED_STREAM, the emulator never sees it
+	goAway                     // GOAWAY with last stream 0, then close: the emulator never sees it
+)
+
+var errGoneAway = errors.New("went away")
+
 // answer runs the emulator on a complete request, then resets the stream or
-// sends the emulator's response.
+// sends the emulator's response; or refuses the request unprocessed.
 func (s *resetServer) answer(fr *http2.Framer, id uint32, st *h2stream) error {
+	reset := s.resets.Add(-1) >= 0
+	if reset {
+		switch s.mode.Load() {
+		case refuseStream:
+			return fr.WriteRSTStream(id, http2.ErrCodeRefusedStream)
+		case goAway:
+			_ = fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+			return errGoneAway
+		}
+	}
 	req := httptest.NewRequest(st.method, s.URL+st.path, bytes.NewReader(st.body.Bytes()))
 	req.Header = st.header
 	req.Proto, req.ProtoMajor, req.ProtoMinor = "HTTP/2.0", 2, 0
 	rec := httptest.NewRecorder()
 	s.emu.ServeHTTP(rec, req)
-	if s.resets.Add(-1) >= 0 {
+	if reset {
 		return fr.WriteRSTStream(id, http2.ErrCodeProtocol)
 	}
 	var hb bytes.Buffer
@@ -234,9 +254,26 @@ func selfSignedCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
 // sendOnce transport, net/http's HTTP/2 layer resends the request inside
 // the same attempt: the call succeeds and the server holds two records.
 func TestHTTP2ResetAfterActNoReplay(t *testing.T) {
-	emu := chatadmintest.New(chatadmintest.WithDemoData())
-	srv := newResetServer(t, emu)
-	c := srv.client(t, WithMaxAttempts(4))
+	t.Run("NewTransport", func(t *testing.T) {
+		emu := chatadmintest.New(chatadmintest.WithDemoData())
+		srv := newResetServer(t, emu)
+		testResetAfterActNoReplay(t, emu, srv, srv.client(t, WithMaxAttempts(4)))
+	})
+	// net/http's bundled HTTP/2 resends after PROTOCOL_ERROR: the guard
+	// (internal/sendonce) must stop it.
+	t.Run("bundled HTTP/2", func(t *testing.T) {
+		emu := chatadmintest.New(chatadmintest.WithDemoData())
+		srv := newResetServer(t, emu)
+		tr := &http.Transport{ForceAttemptHTTP2: true, TLSClientConfig: &tls.Config{RootCAs: srv.roots}}
+		t.Cleanup(tr.CloseIdleConnections)
+		c, err := NewClient(emu.Token(), WithBaseURL(srv.URL), WithHTTPClient(&http.Client{Transport: tr}),
+			WithRetryWait(time.Millisecond, 5*time.Millisecond), WithMaxAttempts(4))
+		require.NoError(t, err)
+		testResetAfterActNoReplay(t, emu, srv, c)
+	})
+}
+
+func testResetAfterActNoReplay(t *testing.T, emu *chatadmintest.Emulator, srv *resetServer, c *Client) {
 	ctx := context.Background()
 	page, err := c.Messages.List(ctx, "general", nil)
 	require.NoError(t, err)
@@ -302,9 +339,9 @@ func TestHTTP2ResetAfterActNoReplay(t *testing.T) {
 	}
 }
 
-// TestHTTP2ResetSafeCallAttempts: a safe call may be resent by the
-// transport after the same reset (harmless), and ResponseInfo.Attempts
-// still counts the SDK's own attempts.
+// TestHTTP2ResetSafeCallAttempts: a safe call is retried after the same
+// reset, by the SDK's own policy (x/net's HTTP/2 layer does not resend
+// after PROTOCOL_ERROR), and ResponseInfo.Attempts counts it.
 func TestHTTP2ResetSafeCallAttempts(t *testing.T) {
 	emu := chatadmintest.New(chatadmintest.WithDemoData())
 	srv := newResetServer(t, emu)
@@ -313,8 +350,8 @@ func TestHTTP2ResetSafeCallAttempts(t *testing.T) {
 	var info ResponseInfo
 	_, err := c.Channels.List(context.Background(), nil, WithResponseInfo(&info))
 	require.NoError(t, err)
-	assert.Equal(t, 1, info.Attempts)
-	assert.Len(t, emu.Requests(), 2, "the transport resent the query once")
+	assert.Equal(t, 2, info.Attempts)
+	assert.Len(t, emu.Requests(), 2, "the query was sent twice")
 }
 
 // TestEmptyBodyPostWire: the send-once measures leave the wire of a POST

@@ -34,10 +34,10 @@ func newTestClient(t *testing.T, opts ...Option) *Client {
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}
-	gock.InterceptClient(c.http.HTTPClient)
+	gock.InterceptClient(c.hc)
 	t.Cleanup(func() {
 		defer gock.Off()
-		defer gock.RestoreClient(c.http.HTTPClient)
+		defer gock.RestoreClient(c.hc)
 		if !gock.IsDone() {
 			for _, m := range gock.Pending() {
 				t.Errorf("expected request not made: %s %s", m.Request().Method, m.Request().URLStruct)

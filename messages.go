@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"unicode/utf8"
 )
 
 // MessagesService calls the Message API: query, get, create and delete
@@ -268,88 +269,6 @@ func (s *MessagesService) All(ctx context.Context, channelID string, opts *Messa
 	return items(s.Pages(ctx, channelID, opts, reqOpts...))
 }
 
-// messageSweep walks a message query page by page, by token or by
-// channelSegment window, whichever the server offers.
-type messageSweep struct {
-	s         *MessagesService
-	channelID string
-	reqOpts   []RequestOption
-	o         MessageListOptions // the next request
-	backward  bool
-	window    int         // messages per window; 0 until known
-	tokens    *tokenGuard // the tokens followed, when the server pages by token
-}
-
-func (s *MessagesService) newSweep(channelID string, opts *MessageListOptions, reqOpts []RequestOption) *messageSweep {
-	sw := &messageSweep{s: s, channelID: channelID, reqOpts: reqOpts}
-	if opts != nil {
-		sw.o = *opts
-	}
-	sw.backward = sw.o.First == 0 && sw.o.After == 0 && (sw.o.Last > 0 || sw.o.Before > 0)
-	sw.window = max(sw.o.First, sw.o.Last)
-	sw.tokens = newTokenGuard(sw.o.Token)
-	return sw
-}
-
-// fetch is the sweep's fetchPage.
-func (sw *messageSweep) fetch(ctx context.Context) (*MessagePage, bool, error) {
-	if err := sw.tokens.stopped(); err != nil {
-		return nil, false, err
-	}
-	r, err := sw.s.query(ctx, sw.channelID, &sw.o, sw.reqOpts)
-	if err != nil {
-		return nil, false, err
-	}
-	page := newMessagePage(r)
-	o := &sw.o
-	switch {
-	case len(page.Items) == 0:
-		return page, false, nil
-	case r.Paging != nil:
-		// Token paging: the token carries the position and page size.
-		if page.Next == "" {
-			return page, false, nil
-		}
-		sw.tokens.follow(page.Next)
-		o.After, o.Before, o.First, o.Last, o.Token = 0, 0, 0, 0, page.Next
-		return page, true, nil
-	}
-	// Segment windows: continue past the page's newest (or oldest)
-	// segment, keeping the caller's other bound. A page shorter than the
-	// window is the last; the first page's window is unknown when the
-	// caller left it to the server.
-	short := sw.window > 0 && len(page.Items) < sw.window
-	if sw.window == 0 {
-		sw.window = MaxPageLimit
-	}
-	lo, hi := segmentRange(page.Items)
-	o.Token = ""
-	if sw.backward {
-		if o.Before != 0 && lo >= o.Before {
-			return nil, false, errRepeatedPage
-		}
-		o.Before, o.Last, o.First = lo, sw.window, 0
-	} else {
-		if hi <= o.After {
-			return nil, false, errRepeatedPage
-		}
-		o.After, o.First, o.Last = hi, sw.window, 0
-	}
-	return page, !short, nil
-}
-
-// errRepeatedPage stops a sweep that the server does not move forward,
-// which would otherwise fetch the same page forever.
-var errRepeatedPage = fmt.Errorf("%w: the server returned the same message page twice", ErrUnexpectedResponse)
-
-func segmentRange(msgs []Message) (lo, hi int) {
-	lo, hi = msgs[0].ChannelSegment, msgs[0].ChannelSegment
-	for _, m := range msgs[1:] {
-		lo, hi = min(lo, m.ChannelSegment), max(hi, m.ChannelSegment)
-	}
-	return lo, hi
-}
-
 // MessageResult is a message with its channel and sender, as Get returns
 // it.
 type MessageResult struct {
@@ -384,11 +303,16 @@ type MessageCreateRequest struct {
 
 // messageCreateBody is the JSON body of a create.
 type messageCreateBody struct {
-	ChannelID string          `json:"channelId"`
-	Type      MessageType     `json:"type"`
-	Data      json.RawMessage `json:"data"`
-	Tags      []string        `json:"tags,omitempty"`
-	ParentID  string          `json:"parentId,omitempty"`
+	ChannelID string      `json:"channelId"`
+	Type      MessageType `json:"type"`
+	Data      any         `json:"data"` // textData, or a custom message's data as encoded (json.RawMessage)
+	Tags      []string    `json:"tags,omitempty"`
+	ParentID  string      `json:"parentId,omitempty"`
+}
+
+// textData is a text message's data: encoded with the body, in one pass.
+type textData struct {
+	Text string `json:"text"`
 }
 
 func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error) {
@@ -416,12 +340,16 @@ func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error
 		if err := checkMaxChars("Text", "data.text", r.Text, MaxTextLength); err != nil {
 			return nil, err
 		}
-		body.Data, _ = json.Marshal(struct {
-			Text string `json:"text"`
-		}{r.Text})
+		if !utf8.ValidString(r.Text) {
+			return nil, invalid("Text", "data.text", "is not valid UTF-8")
+		}
+		body.Data = textData{r.Text}
 	case MessageTypeCustom:
 		if r.Text != "" {
 			return nil, invalid("Text", "data.text", "is for text messages: put custom content in Data")
+		}
+		if err := invalidUTF8InJSON("data", r.Data); err != nil {
+			return nil, err
 		}
 		data, err := json.Marshal(r.Data)
 		if err != nil {
@@ -433,7 +361,7 @@ func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error
 		if len(data) > MaxCustomData {
 			return nil, invalid("Data", "data", "at most %d bytes encoded, got %d", MaxCustomData, len(data))
 		}
-		body.Data = data
+		body.Data = json.RawMessage(data)
 	default:
 		return nil, checkEnum("Type", "type", body.Type, MessageTypeText, MessageTypeCustom)
 	}
@@ -470,121 +398,4 @@ func (s *MessagesService) create(ctx context.Context, ep *endpoint, reqOpts []Re
 func (s *MessagesService) Delete(ctx context.Context, messageID string, reqOpts ...RequestOption) error {
 	ep := endpoint{op: "Messages.Delete", method: http.MethodDelete, route: "/api/v2/message/:messageId", params: []string{messageID}, class: safe}
 	return s.client.call(ctx, &ep, nil, reqOpts...)
-}
-
-// ImageMessageRequest describes an image message.
-type ImageMessageRequest struct {
-	File     *UploadFile // required: the image
-	Caption  string      // optional
-	Tags     []string    // at most MaxTags
-	ParentID string      // makes the message a comment
-	// FullImage keeps the original, downloadable as ImageSizeFull. It is
-	// always sent, false included.
-	FullImage bool
-}
-
-// imageMessageForm is the multipart fields of an image message.
-type imageMessageForm struct {
-	ChannelID string      `url:"channelId"`
-	Caption   string      `url:"caption,omitempty"`
-	Tags      bracketList `url:"tags,omitempty"`
-	ParentID  string      `url:"parentId,omitempty"`
-	FullImage bool        `url:"fullImage"`
-}
-
-// CreateImage uploads an image and posts it as an image message. The file
-// is streamed, never held in memory. Like Create it is not retried once
-// sent, unless WithRetrySafe is given and the file can be reopened.
-//
-// API: POST /api/v2/messages/images (multipart)
-func (s *MessagesService) CreateImage(ctx context.Context, channelID string, req *ImageMessageRequest, reqOpts ...RequestOption) (*Message, error) {
-	if req == nil {
-		req = &ImageMessageRequest{}
-	}
-	form := &imageMessageForm{ChannelID: channelID, Caption: req.Caption, Tags: req.Tags, ParentID: req.ParentID, FullImage: req.FullImage}
-	return s.upload(ctx, "Messages.CreateImage", "/api/v2/messages/images", channelID, req.File, req.Tags, form, reqOpts)
-}
-
-// upload validates and sends an image or file message: fields are the
-// multipart text fields (a go-querystring-tagged struct).
-func (s *MessagesService) upload(ctx context.Context, op, route, channelID string, file *UploadFile, tags []string, fields any, reqOpts []RequestOption) (*Message, error) {
-	if err := checkRequired("channelID", "channelId", channelID); err != nil {
-		return nil, err
-	}
-	if file == nil {
-		return nil, invalid("File", "file", "is required")
-	}
-	if err := checkTags("Tags", "tags", tags); err != nil {
-		return nil, err
-	}
-	ep := endpoint{op: op, method: http.MethodPost, route: route, body: multipartBody{ctx: ctx, fields: fields, file: file}, class: unsafe}
-	return s.create(ctx, &ep, reqOpts)
-}
-
-// FileMessageRequest describes a file message.
-type FileMessageRequest struct {
-	File     *UploadFile // required: the file
-	Tags     []string    // at most MaxTags
-	ParentID string      // makes the message a comment
-}
-
-// fileMessageForm is the multipart fields of a file message.
-type fileMessageForm struct {
-	ChannelID string      `url:"channelId"`
-	Tags      bracketList `url:"tags,omitempty"`
-	ParentID  string      `url:"parentId,omitempty"`
-}
-
-// CreateFile uploads a file and posts it as a file message. The file is
-// streamed, never held in memory. Like Create it is not retried once sent,
-// unless WithRetrySafe is given and the file can be reopened.
-//
-// API: POST /api/v2/messages/files (multipart)
-func (s *MessagesService) CreateFile(ctx context.Context, channelID string, req *FileMessageRequest, reqOpts ...RequestOption) (*Message, error) {
-	if req == nil {
-		req = &FileMessageRequest{}
-	}
-	form := &fileMessageForm{ChannelID: channelID, Tags: req.Tags, ParentID: req.ParentID}
-	return s.upload(ctx, "Messages.CreateFile", "/api/v2/messages/files", channelID, req.File, req.Tags, form, reqOpts)
-}
-
-// ImageSize is a size of a stored image, for GetImage.
-type ImageSize string
-
-// Image sizes: the longest side is 160, 600 or 1500 pixels, or the original
-// (full, only for images uploaded with FullImage).
-const (
-	ImageSizeSmall  ImageSize = "small"
-	ImageSizeMedium ImageSize = "medium"
-	ImageSizeLarge  ImageSize = "large"
-	ImageSizeFull   ImageSize = "full"
-)
-
-type imageQuery struct {
-	Size ImageSize `url:"size"`
-}
-
-// GetImage downloads the image of an image message in the given size. The
-// caller must close the returned Download (or use its WriteTo).
-//
-// API: GET /api/v2/messages/:messageId/images (query)
-func (s *MessagesService) GetImage(ctx context.Context, messageID string, size ImageSize, reqOpts ...RequestOption) (*Download, error) {
-	if err := checkRequired("size", "size", string(size)); err != nil {
-		return nil, err
-	}
-	if err := checkEnum("size", "size", size, ImageSizeSmall, ImageSizeMedium, ImageSizeLarge, ImageSizeFull); err != nil {
-		return nil, err
-	}
-	ep := endpoint{op: "Messages.GetImage", method: http.MethodGet, route: "/api/v2/messages/:messageId/images", params: []string{messageID},
-		query: &imageQuery{size}, class: safe}
-	return s.client.download(ctx, &ep, reqOpts)
-}
-
-// GetFile downloads the file of a file message. The caller must close the
-// returned Download (or use its WriteTo).
-//
-// API: GET /api/v2/messages/:messageId/files (query)
-func (s *MessagesService) GetFile(ctx context.Context, messageID string, reqOpts ...RequestOption) (*Download, error) {
-	ep := endpoint{op: "Messages.GetFile", method: http.MethodGet, route: "/api/v2/messages/:messageId/files", params: []string{messageID}, class: safe}
-	return s.client.download(ctx, &ep, reqOpts)
 }

@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Observer sees every call a Client makes and every HTTP attempt inside
@@ -23,10 +21,13 @@ import (
 // nest under that span; return ctx itself to change nothing. The returned
 // CallObserver receives one Attempt per HTTP attempt, after the attempt,
 // and one End. Attempts are reported after the fact, carrying their start
-// and end times, rather than through a start/end pair: the retry loop runs
-// inside go-retryablehttp, which offers a hook after each attempt but no
-// way to hand an attempt its own context, so an attempt span is made with
-// explicit timestamps.
+// and end times, rather than through a start/end pair, so an attempt span
+// is made with explicit timestamps.
+//
+// The context StartCall returns lends the call its values (a span); the
+// call keeps the caller's deadline and cancellation and its own state
+// whatever it returns, so a tracer that starts from context.Background()
+// cannot make a call outlive its deadline or lose its send-once guard.
 //
 // Events are passed by pointer and are valid only during the method call:
 // copy what you keep. The methods of one CallObserver are called from the
@@ -279,46 +280,48 @@ func serverOf(u *url.URL) (string, int) {
 	return u.Hostname(), port
 }
 
-// observeCall starts observing a call whose first request is req, and
-// returns req under the context the Observer chose.
-func (c *Client) observeCall(req *retryablehttp.Request, st *callState) *retryablehttp.Request {
-	if c.observer == nil {
-		return req
-	}
+// observeCall starts observing a call and returns the context the
+// Observer chose (see bindCall for what the call keeps of it).
+func (c *Client) observeCall(ctx context.Context, st *callState) context.Context {
 	ob := &callObservation{start: CallStart{
 		Op: st.ep.op, Method: st.ep.method, Route: st.ep.route,
 		ServerAddress: c.serverAddress, ServerPort: c.serverPort,
-		Idempotent: st.retry, Start: time.Now(),
+		Idempotent: st.safe, Start: time.Now(),
 	}}
-	ctx, obs := c.observer.StartCall(req.Context(), &ob.start)
+	octx, obs := c.observer.StartCall(ctx, &ob.start)
 	if obs == nil {
-		return req
+		return nil
 	}
 	ob.obs = obs
 	st.ob = ob
-	if ctx != nil && ctx != req.Context() {
-		req = req.WithContext(ctx)
-	}
-	return req
+	return octx
 }
 
 // noteLimiterWait records that the rate limiter held the coming attempt for
-// d. The limiter's wait must come before beforeAttempt stamps attemptStart
-// (or the limiter must stamp it again), so that the attempt's span does
-// not include it.
+// d. The limiter's wait comes before the attempt's start is stamped, so
+// that the attempt's span does not include it.
 func (st *callState) noteLimiterWait(d time.Duration) {
 	if st.ob != nil {
 		st.ob.limiterWait += d
 	}
 }
 
-// observeAttempt reports the attempt that just ended. checkRetry calls it
-// with its final decision.
-func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, retry bool) {
+// observeAttempt reports the attempt that just ended, with the policy's
+// final decision. An Observer that panics is let panic, after the
+// response's body is closed: the connection is not leaked with it.
+func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, retry, advised bool) {
 	ob := st.ob
 	if ob == nil {
 		return
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			if resp != nil {
+				resp.Body.Close()
+			}
+			panic(p)
+		}
+	}()
 	now := time.Now()
 	a := &ob.attempt
 	*a = AttemptEvent{Attempt: st.attempts, Start: st.attemptStart, End: now,
@@ -337,7 +340,7 @@ func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, r
 	if retry {
 		a.RetryReason = retryReason(a.StatusCode, a.Code)
 		ob.waitCause = WaitBackoff
-		if st.nextWait > 0 {
+		if advised {
 			ob.waitCause = WaitRetryAfter
 		}
 	}

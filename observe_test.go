@@ -370,11 +370,11 @@ func TestObserverLimiterWait(t *testing.T) {
 	st := &callState{ep: &endpoint{op: "Roles.List"}, ob: &callObservation{obs: rc}}
 	t0 := time.Now()
 	st.attempts, st.attemptStart = 1, t0
-	c.observeAttempt(st, nil, errors.New("refused"), true)
+	c.observeAttempt(st, nil, errors.New("refused"), true, false)
 	st.ob.lastEnd = t0.Add(time.Second)
 	st.noteLimiterWait(300 * time.Millisecond)
 	st.attempts, st.attemptStart = 2, t0.Add(2*time.Second)
-	c.observeAttempt(st, &http.Response{StatusCode: 200}, nil, false)
+	c.observeAttempt(st, &http.Response{StatusCode: 200}, nil, false, false)
 	require.Len(t, rc.attempts, 2)
 	assert.Equal(t, RetryReasonTransport, rc.attempts[0].RetryReason)
 	assert.Equal(t, 300*time.Millisecond, rc.attempts[1].LimiterWait)

@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -16,46 +14,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/chatadmin/chatadmin-go/internal/stream"
 )
 
 // The fast paths of issue 6 must send and read exactly what the plain
 // library calls they replace would.
-
-func TestAppendFormMatchesValuesEncode(t *testing.T) {
-	cases := []url.Values{
-		nil,
-		{},
-		{"a": {""}},
-		{"userIds[]": {"u1", "u 2", "ü", "a+b&c=d", "%41", "~-._"}},
-		{"options[limit]": {"100"}, "filter": {"all"}, "tags[]": {"x", "y"}, "metadata[k][n]": {"1"}},
-		{"z": {"1"}, "a": {"2"}, "m": {"3", "4"}, "b": nil},
-		{"\x00\xff/?#[]@!$'()*,;:": {"\t\r\n \"<>\\^`{|}"}},
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 200 {
-		v := url.Values{}
-		for range rng.IntN(20) {
-			k := randomString(rng)
-			for range rng.IntN(3) + 1 {
-				v.Add(k, randomString(rng))
-			}
-		}
-		cases = append(cases, v)
-	}
-	for _, v := range cases {
-		got := appendForm(make([]byte, 0, formLen(v)), v)
-		assert.Equal(t, v.Encode(), string(got))
-		assert.Equal(t, len(v.Encode()), formLen(v), "formLen(%v)", v)
-	}
-}
-
-func randomString(rng *rand.Rand) string {
-	b := make([]byte, rng.IntN(12))
-	for i := range b {
-		b[i] = byte(rng.IntN(256))
-	}
-	return string(b)
-}
 
 func TestReadLimited(t *testing.T) {
 	body := bytes.Repeat([]byte("0123456789"), 1000) // 10,000 bytes
@@ -74,7 +38,7 @@ func TestReadLimited(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, r := range []io.Reader{bytes.NewReader(body), iotest.OneByteReader(bytes.NewReader(body)), iotest.DataErrReader(bytes.NewReader(body))} {
-				got, err := readLimited(nil, r, tc.limit, tc.length)
+				got, err := stream.ReadLimited(nil, r, tc.limit, tc.length)
 				require.NoError(t, err)
 				require.LessOrEqual(t, int64(len(got)), tc.limit+1, "reads at most one byte past the limit")
 				if tc.wantLen <= int(tc.limit) {
@@ -85,10 +49,10 @@ func TestReadLimited(t *testing.T) {
 			}
 		})
 	}
-	_, err := readLimited(nil, iotest.TimeoutReader(bytes.NewReader(body)), 1<<20, -1)
+	_, err := stream.ReadLimited(nil, iotest.TimeoutReader(bytes.NewReader(body)), 1<<20, -1)
 	assert.ErrorIs(t, err, iotest.ErrTimeout)
 	pre := []byte("kept")
-	got, err := readLimited(pre[:4:4], strings.NewReader("+more"), 100, 5)
+	got, err := stream.ReadLimited(pre[:4:4], strings.NewReader("+more"), 100, 5)
 	require.NoError(t, err)
 	assert.Equal(t, "kept+more", string(got))
 }

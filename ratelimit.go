@@ -2,9 +2,10 @@ package chatadmin
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/chatadmin/chatadmin-go/internal/backoff"
 )
 
 // Limiter paces the requests of a Client (WithRateLimiter). The Client asks
@@ -56,34 +57,28 @@ func WithRateLimiter(l Limiter) Option {
 	return func(c *config) error { c.limiter = l; return nil }
 }
 
-// waitFirst waits for the limiter before a call's first attempt. The call
-// has sent nothing yet, so an error here is never ErrOutcomeUnknown.
-func (c *Client) waitFirst(ctx context.Context, ep *endpoint, st *callState) error {
+// waitLimiter waits for the limiter before each attempt of a call, the
+// first and every retry: the one place a call waits for permission. A
+// Limiter whose Wait ignores its context must not hold the call past it,
+// so Wait runs on a goroutine of its own unless the Limiter is known to
+// honour ctx; an abandoned Wait ends on its own.
+func (c *Client) waitLimiter(ctx context.Context, st *callState) error {
 	if c.limiter == nil {
 		return nil
 	}
 	st.limiterAsked = time.Now()
-	err := c.limiter.Wait(ctx)
-	st.noteLimiterWait(time.Since(st.limiterAsked))
-	if err != nil {
-		return fmt.Errorf("chatadmin: %s %s: waiting for the rate limiter: %w", ep.method, ep.route, err)
+	defer func() { st.noteLimiterWait(time.Since(st.limiterAsked)) }()
+	if _, ok := c.limiter.(*AdaptiveLimiter); ok || ctx.Done() == nil {
+		return c.limiter.Wait(ctx)
 	}
-	return nil
-}
-
-// waitRetry is go-retryablehttp's PrepareRetry: it runs after the backoff
-// and before each retry is sent, so retries are paced like first attempts.
-// Its error ends the call (the pipeline reports the context's error when
-// the context ended).
-func (c *Client) waitRetry(req *http.Request) error {
-	st := stateOf(req.Context())
-	if st == nil {
-		return c.limiter.Wait(req.Context())
+	done := make(chan error, 1) // buffered: an abandoned Wait does not block
+	go func() { done <- c.limiter.Wait(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	st.limiterAsked = time.Now()
-	err := c.limiter.Wait(req.Context())
-	st.noteLimiterWait(time.Since(st.limiterAsked))
-	return err
 }
 
 // observeAnswer tells the limiter what an answer said. A 2xx whose body
@@ -102,7 +97,7 @@ func (c *Client) observeAnswer(ctx context.Context, st *callState, resp *http.Re
 		o.Throttled = st.errorCode(ctx, resp) == CodeRateLimited
 	}
 	if o.Throttled {
-		o.RetryAfter, _ = retryAfter(resp)
+		o.RetryAfter, _ = backoff.RetryAfter(resp.Header)
 	}
 	c.limiter.Observe(ctx, o)
 }
@@ -113,6 +108,6 @@ func (c *Client) observeThrottledBody(ctx context.Context, st *callState, resp *
 		return
 	}
 	o := LimitObservation{Throttled: true, StatusCode: resp.StatusCode, Asked: st.limiterAsked}
-	o.RetryAfter, _ = retryAfter(resp)
+	o.RetryAfter, _ = backoff.RetryAfter(resp.Header)
 	c.limiter.Observe(ctx, o)
 }

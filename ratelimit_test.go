@@ -169,7 +169,6 @@ func TestRateLimiterOffByDefault(t *testing.T) {
 	c, err := NewClient(testToken, WithBaseURL(testBase))
 	require.NoError(t, err)
 	assert.Nil(t, c.limiter)
-	assert.Nil(t, c.http.PrepareRetry, "without a limiter retries are not slowed by a hook")
 }
 
 var errTestLimiter = errors.New("limiter says no")

@@ -100,7 +100,7 @@ func sweepClient(tb testing.TB, srv *channelSweepServer) *Client {
 	tb.Helper()
 	c, err := NewClient(testToken, WithBaseURL(srv.URL), WithMaxAttempts(1))
 	require.NoError(tb, err)
-	tb.Cleanup(c.http.HTTPClient.CloseIdleConnections)
+	tb.Cleanup(c.hc.CloseIdleConnections)
 	return c
 }
 
@@ -151,7 +151,7 @@ func TestReadAheadBreakStopsTheFetcher(t *testing.T) {
 		break
 	}
 	assert.Equal(t, 1, n)
-	c.http.HTTPClient.CloseIdleConnections()
+	c.hc.CloseIdleConnections()
 	goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	assert.Less(t, srv.requests.Load(), int64(3), "at most the page in hand and the one ahead")
 	t.Logf("break returned after %v", time.Since(start))
@@ -177,7 +177,7 @@ func TestReadAheadCancelEndsLoopWithContextError(t *testing.T) {
 	require.Len(t, errs, 1, "the error is yielded once")
 	assert.ErrorIs(t, errs[0], context.Canceled)
 	assert.Equal(t, 2, pagesSeen)
-	c.http.HTTPClient.CloseIdleConnections()
+	c.hc.CloseIdleConnections()
 	goleak.VerifyNone(t, goleak.IgnoreCurrent())
 }
 
@@ -202,7 +202,7 @@ func TestReadAheadCancelWhileFetcherWaits(t *testing.T) {
 	}
 	require.NotEmpty(t, errs)
 	assert.ErrorIs(t, errs[len(errs)-1], context.Canceled)
-	c.http.HTTPClient.CloseIdleConnections()
+	c.hc.CloseIdleConnections()
 }
 
 func TestReadAheadYieldsFetchErrorOnce(t *testing.T) {
@@ -235,7 +235,7 @@ func TestReadAheadPanicInLoopStopsTheFetcher(t *testing.T) {
 			panic("stop")
 		}
 	}()
-	c.http.HTTPClient.CloseIdleConnections()
+	c.hc.CloseIdleConnections()
 	goleak.VerifyNone(t, goleak.IgnoreCurrent())
 }
 
@@ -265,7 +265,7 @@ func TestMessagePagesWithReadAheadKeepTheirUsers(t *testing.T) {
 	defer srv.Close()
 	c, err := NewClient(testToken, WithBaseURL(srv.URL))
 	require.NoError(t, err)
-	defer c.http.HTTPClient.CloseIdleConnections()
+	defer c.hc.CloseIdleConnections()
 	n := 0
 	for page, err := range c.Messages.Pages(context.Background(), "lobby", &MessageListOptions{First: 10}, WithReadAhead()) {
 		require.NoError(t, err)

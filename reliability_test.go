@@ -50,7 +50,7 @@ func emulatorClient(t *testing.T, srv *chatadmintest.Server, opts ...Option) *Cl
 	}
 	c, err := NewClient(srv.Token(), append(all, opts...)...)
 	require.NoError(t, err)
-	t.Cleanup(c.http.HTTPClient.CloseIdleConnections)
+	t.Cleanup(c.hc.CloseIdleConnections)
 	return c
 }
 
@@ -569,7 +569,7 @@ func TestRetryBudgetOutage(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		c.http.HTTPClient.CloseIdleConnections()
+		c.hc.CloseIdleConnections()
 		return n.Load(), int(failed.Load())
 	}
 
@@ -611,8 +611,8 @@ func TestRetryBudgetOutage(t *testing.T) {
 }
 
 // TestRetryBudgetTokens checks the bucket's arithmetic: retries cost, answers
-// refund up to the capacity, and a call's last attempt, which go-retryablehttp
-// never repeats, costs nothing.
+// refund up to the capacity, and a call's last attempt, which is never
+// repeated, costs nothing.
 func TestRetryBudgetTokens(t *testing.T) {
 	b := newRetryBudget(3, 0.5)
 	for range 3 {

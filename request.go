@@ -4,16 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/chatadmin/chatadmin-go/internal/form"
+	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
 // retryClass says whether repeating a request could duplicate its effect.
@@ -24,7 +23,8 @@ const (
 	// on transport errors, 429, 500, 502, 503, 504 and code 400311.
 	safe retryClass = iota
 	// unsafe requests (creates, uploads, close) are retried only when they
-	// surely did not take effect: nothing was sent, or 429/400311.
+	// surely did not take effect: nothing was sent, or the server said it
+	// did not process them (429, 400311, HTTP/2 REFUSED_STREAM…).
 	unsafe
 )
 
@@ -40,7 +40,7 @@ type endpoint struct {
 	method string
 	route  string   // template, e.g. "/api/v2/channel/:channelId/users"
 	params []string // values of the template's :params, in order
-	query  any      // go-querystring-tagged struct for the query string, or nil
+	query  any      // go-querystring-tagged struct (or url.Values) for the query string, or nil
 	body   requestBody
 	class  retryClass
 	accept string // the Accept header; "" means application/json
@@ -62,7 +62,7 @@ type payload struct {
 }
 
 // formBody is an application/x-www-form-urlencoded body from a
-// go-querystring-tagged struct (nil gives an empty body).
+// go-querystring-tagged struct or url.Values (nil gives an empty body).
 type formBody struct{ v any }
 
 func (f formBody) encode() (payload, error) {
@@ -73,13 +73,16 @@ func (f formBody) encode() (payload, error) {
 	if err := bodyLimits.check(vals); err != nil {
 		return payload{}, err
 	}
-	return payload{contentType: contentTypeForm, data: appendForm(make([]byte, 0, formLen(vals)), vals)}, nil
+	return payload{contentType: contentTypeForm, data: form.Bytes(vals)}, nil
 }
 
 // jsonBody is an application/json body.
 type jsonBody struct{ v any }
 
 func (j jsonBody) encode() (payload, error) {
+	if err := invalidUTF8InJSON("", j.v); err != nil {
+		return payload{}, err // encoding/json would send U+FFFD in its place
+	}
 	data, err := json.Marshal(j.v)
 	if err != nil {
 		return payload{}, fmt.Errorf("chatadmin: encoding JSON body: %w", err)
@@ -106,8 +109,11 @@ func expandRoute(route string, params []string) (string, error) {
 		if n >= len(params) {
 			return "", fmt.Errorf("chatadmin: route %s: missing value for %s", route, seg)
 		}
-		if params[n] == "" {
+		switch p := params[n]; {
+		case p == "":
 			return "", invalid(goParam(seg[1:]), seg[1:], "is required")
+		case !utf8.ValidString(p):
+			return "", invalid(goParam(seg[1:]), seg[1:], "is not valid UTF-8")
 		}
 		b.WriteString(escapeSegment(params[n]))
 		n++
@@ -125,8 +131,13 @@ func escapeSegment(v string) string {
 	return url.PathEscape(v)
 }
 
-// newRequest builds the first attempt's request and the call's state.
-func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) (*retryablehttp.Request, *callState, error) {
+// newRequest checks and encodes the call once, binds its state to the
+// context every attempt runs under (after the Observer chose it, so that
+// no hook can drop the state), and builds the request the attempts send.
+func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) (*http.Request, *callState, error) {
+	if err := checkHeaders(co.header); err != nil {
+		return nil, nil, err
+	}
 	path, err := expandRoute(ep.route, ep.params)
 	if err != nil {
 		return nil, nil, err
@@ -141,43 +152,40 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 			return nil, nil, err
 		}
 		if len(vals) > 0 {
-			b := make([]byte, 0, len(target)+1+formLen(vals))
-			b = append(append(b, target...), '?')
-			target = string(appendForm(b, vals))
+			target += "?" + vals.Encode()
 		}
 	}
-	var body any
 	var pl payload
 	if ep.body != nil {
 		if pl, err = ep.body.encode(); err != nil {
 			return nil, nil, err
 		}
-		switch {
-		case pl.data != nil:
-			if len(pl.data) > 0 {
-				body = pl.data
-			}
-		case pl.open != nil:
-			body = retryablehttp.ReaderFunc(pl.open)
-		}
 	}
-	st := &callState{answerCode: -1, ep: ep, retry: ep.class == safe || co.retrySafe, oneShot: pl.oneShot, streamed: pl.open != nil}
-	ctx = context.WithValue(ctx, callStateKey{}, st)
-	if !st.retry {
-		// Only a call that must not be repeated once sent needs to know
-		// whether it was: the trace costs three allocations per call.
-		ctx = httptrace.WithClientTrace(ctx, st.trace())
+	st := &callState{ep: ep, safe: ep.class == safe || co.retrySafe, maxAttempts: c.maxAttempts,
+		oneShot: pl.oneShot, body: pl, answerCode: -1}
+	st.send.Unsafe, st.send.Streamed = !st.safe, pl.open != nil
+	if co.maxAttempts > 0 {
+		st.maxAttempts = co.maxAttempts
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, ep.method, target, body)
+	req, err := http.NewRequestWithContext(c.bindCall(ctx, st), ep.method, target, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("chatadmin: building %s %s: %w", ep.method, ep.route, err)
-	}
-	if pl.open != nil && pl.length >= 0 {
-		req.ContentLength = pl.length
 	}
 	h := req.Header
 	for k, vs := range co.header {
 		h[k] = append(h[k], vs...)
+	}
+	if !st.safe {
+		// net/http's HTTP/1 transport resends a request it thinks
+		// idempotent when a reused connection fails, and it takes these
+		// two headers to mean so. The key is sent in lower case (header
+		// names are case-insensitive), which net/http does not look for.
+		for _, k := range [...]string{"Idempotency-Key", "X-Idempotency-Key"} {
+			if vs, ok := h[k]; ok {
+				delete(h, k)
+				h[strings.ToLower(k)] = vs
+			}
+		}
 	}
 	// The four headers every call sends share one backing array, each a
 	// full slice of length and capacity one (so that an append elsewhere
@@ -199,179 +207,73 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 	if co.header != nil {
 		h.Del("Content-Length")
 	}
+	switch {
+	case len(pl.data) > 0:
+		req.ContentLength = int64(len(pl.data))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(pl.data)), nil }
+	case pl.open != nil:
+		req.ContentLength = pl.length
+		if pl.length < 0 {
+			req.ContentLength = 0 // unknown: sent chunked
+		}
+		req.GetBody = func() (io.ReadCloser, error) { return openBody(pl.open) }
+	}
 	return req, st, nil
 }
 
-// noCallOptions is the options of a call made without any, shared so that
-// such a call does not allocate its own. It is never written.
-var noCallOptions callOptions
-
-// send runs one call through retries and returns the final response, or an
-// error that says what went wrong without the token.
-func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (*http.Response, *callState, error) {
-	co := &noCallOptions
-	if len(opts) > 0 {
-		co = new(callOptions)
-		for _, opt := range opts {
-			opt(co)
-		}
-	}
-	req, st, err := c.newRequest(ctx, ep, co)
+// openBody opens one attempt's stream.
+func openBody(open func() (io.Reader, error)) (io.ReadCloser, error) {
+	r, err := open()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	req = c.observeCall(req, st)
-	if err := c.waitFirst(ctx, ep, st); err != nil {
-		return nil, st, err
+	if rc, ok := r.(io.ReadCloser); ok {
+		return rc, nil
 	}
-	resp, err := c.http.Do(req)
-	if co.info != nil {
-		co.info.Attempts = st.attempts
-		if resp != nil {
-			co.info.StatusCode, co.info.Header = resp.StatusCode, resp.Header
-			co.info.RequestID = requestID(resp.Header)
-		}
-	}
-	if err != nil {
-		if resp != nil {
-			resp.Body.Close()
-		}
-		return nil, st, c.transportError(ctx, ep, st, err)
-	}
-	if resp.StatusCode < 200 {
-		// The transport returns no 1xx but 101, whose body is the bare
-		// connection (no deadline applies to it): a request that asked
-		// for no upgrade gets no useful answer from it, so it is not read.
-		resp.Body.Close()
-		return nil, st, fmt.Errorf("%w: %s %s: %d %s to a request that asked for no protocol switch",
-			ErrUnexpectedResponse, ep.method, ep.route, resp.StatusCode, http.StatusText(resp.StatusCode))
-	}
-	if resp.StatusCode > 299 {
-		defer resp.Body.Close()
-		return nil, st, c.apiError(ctx, ep, st, resp)
-	}
-	return resp, st, nil
+	return io.NopCloser(r), nil
 }
 
-// call sends ep and decodes the success body into out, checking that it
-// holds what out promises (nil for action endpoints, whose bodies are only
-// read for an error status).
-func (c *Client) call(ctx context.Context, ep *endpoint, out response, opts ...RequestOption) (err error) {
-	resp, st, err := c.send(ctx, ep, opts)
-	defer c.observeEnd(st, &err)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	buf := getBuffer()
-	defer putBuffer(buf)
-	body, err := readLimited((*buf)[:0], resp.Body, c.maxResponseBytes, resp.ContentLength)
-	*buf = body
-	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("chatadmin: %s %s: reading response: %w", ep.method, ep.route, ctx.Err())
+// bindCall returns the context the call's attempts run under. An Observer
+// may return a context of its own (to carry a span); its values are kept,
+// but the call keeps the caller's deadline and cancellation whatever the
+// Observer returned, and the call's state and send trace go on top, where
+// nothing a hook returns can remove them.
+func (c *Client) bindCall(ctx context.Context, st *callState) context.Context {
+	run := ctx
+	if c.observer != nil {
+		if octx := c.observeCall(ctx, st); octx != nil && octx != ctx {
+			run = observerContext{Context: ctx, values: octx}
+			if ctx.Done() != nil && octx.Done() == ctx.Done() {
+				run = octx // derived from ctx: the same lifetime and values
+			}
 		}
-		return fmt.Errorf("%w: %s %s: reading response: %w", ErrUnexpectedResponse, ep.method, ep.route, err)
 	}
-	if int64(len(body)) > c.maxResponseBytes {
-		return fmt.Errorf("%w: %s %s: response larger than %d bytes", ErrUnexpectedResponse, ep.method, ep.route, c.maxResponseBytes)
+	return sendonce.Bind(run, &st.send)
+}
+
+// observerContext is the caller's context with the values of the context
+// an Observer returned looked up first.
+type observerContext struct {
+	context.Context
+	values context.Context
+}
+
+func (o observerContext) Value(key any) any {
+	if v := o.values.Value(key); v != nil {
+		return v
 	}
-	// The body is the server's data: it is not scanned for the token, which
-	// is scrubbed where the SDK writes output instead (scrub.go).
-	if out != nil && !jsonContentType(resp.Header.Get("Content-Type")) {
-		return fmt.Errorf("%w: %s %s: %d with Content-Type %q where JSON was expected", ErrUnexpectedResponse,
-			ep.method, ep.route, resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	apiErr, err := decodeResponse(body, out)
-	if apiErr != nil {
-		c.observeThrottledBody(ctx, st, resp, apiErr.Code)
-		c.fillAPIError(apiErr, ep, st, resp, body)
-		return apiErr
-	}
-	if err != nil {
-		// A decode error may quote a value the server sent (a malformed
-		// number or time), and error text is SDK output.
-		return c.scrubError(fmt.Errorf("%w: %s %s: %d %s: %w", ErrUnexpectedResponse, ep.method, ep.route,
-			resp.StatusCode, resp.Header.Get("Content-Type"), err))
+	return o.Context.Value(key)
+}
+
+// checkHeaders refuses WithHeader values that cannot be sent: net/http
+// would fail each attempt with an error that does not name the header.
+func checkHeaders(h http.Header) error {
+	for k, vs := range h {
+		for _, v := range vs {
+			if !utf8.ValidString(v) || strings.ContainsAny(v, "\r\n\x00") {
+				return invalid("WithHeader("+k+")", k, "holds a control character or invalid UTF-8")
+			}
+		}
 	}
 	return nil
-}
-
-// jsonContentType accepts the types a JSON body arrives with: JSON itself,
-// text/plain (some servers label everything so) or no type at all. Anything
-// else on a data endpoint (an HTML page from a captive portal or a proxy)
-// is not the API talking.
-func jsonContentType(ct string) bool {
-	if ct == "" {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || mt == "text/plain" || strings.HasSuffix(mt, "+json") || mt == "text/json"
-}
-
-// apiError builds the *APIError of a non-2xx response, reading at most
-// 1 MiB of its body so that a hostile or broken server cannot exhaust memory.
-func (c *Client) apiError(ctx context.Context, ep *endpoint, st *callState, resp *http.Response) error {
-	body := readErrorBody(ctx, resp)
-	truncated := int64(len(body)) > maxErrorBodyBytes
-	if truncated {
-		body = body[:maxErrorBodyBytes]
-	}
-	e := parseErrorBody(body)
-	e.Truncated = truncated
-	c.fillAPIError(e, ep, st, resp, body)
-	return e
-}
-
-func (c *Client) fillAPIError(e *APIError, ep *endpoint, st *callState, resp *http.Response, body []byte) {
-	e.StatusCode = resp.StatusCode
-	e.Method, e.Route = ep.method, ep.route
-	e.Attempts = st.attempts
-	e.RetryAfter = st.retryAfter
-	e.Body = bytes.Clone(body)
-	e.RequestID = requestID(resp.Header)
-	if e.Message == "" && e.Code == 0 {
-		e.Message = http.StatusText(resp.StatusCode)
-	}
-	c.scrubAPIError(e)
-}
-
-// requestIDHeaders are the headers in which the API, or the gateway in
-// front of it, names a request for its logs: the id to quote to support.
-var requestIDHeaders = [...]string{"X-Request-Id", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Request-Id"}
-
-// requestID is the first of requestIDHeaders that h carries, for
-// APIError.RequestID and ResponseInfo.RequestID alike. The pipeline has
-// already scrubbed h (scrubResponse).
-func requestID(h http.Header) string {
-	for _, k := range requestIDHeaders {
-		if v := h.Get(k); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// transportError explains a call that got no usable response.
-func (c *Client) transportError(ctx context.Context, ep *endpoint, st *callState, err error) error {
-	err = c.scrubError(err)
-	// The sentinel leads where it is wrapped, so that its "chatadmin:"
-	// prefix is the message's only one.
-	ctxErr := ctx.Err()
-	if st.outcomeUnknown {
-		if ctxErr != nil && !errors.Is(err, ctxErr) {
-			return fmt.Errorf("%w: %s %s: %w: %w", ErrOutcomeUnknown, ep.method, ep.route, ctxErr, err)
-		}
-		return fmt.Errorf("%w: %s %s: %w", ErrOutcomeUnknown, ep.method, ep.route, err)
-	}
-	if ctxErr != nil {
-		return fmt.Errorf("chatadmin: %s %s: %w", ep.method, ep.route, ctxErr)
-	}
-	if st.attempts > 1 {
-		return fmt.Errorf("chatadmin: %s %s: after %d attempts: %w", ep.method, ep.route, st.attempts, err)
-	}
-	return fmt.Errorf("chatadmin: %s %s: %w", ep.method, ep.route, err)
 }

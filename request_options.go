@@ -7,10 +7,11 @@ import "net/http"
 type RequestOption func(*callOptions)
 
 type callOptions struct {
-	header    http.Header
-	retrySafe bool
-	info      *ResponseInfo
-	readAhead bool // Pages and All fetch one page ahead (WithReadAhead)
+	header      http.Header
+	maxAttempts int // WithAttempts; 0: the client's
+	retrySafe   bool
+	info        *ResponseInfo
+	readAhead   bool // Pages and All fetch one page ahead (WithReadAhead)
 }
 
 // ResponseInfo receives the status and headers of a call's last HTTP
@@ -52,4 +53,16 @@ func WithRetrySafe() RequestOption {
 // response arrived.
 func WithResponseInfo(info *ResponseInfo) RequestOption {
 	return func(o *callOptions) { o.info = info }
+}
+
+// WithAttempts sets how many times this call is tried in all, in place of
+// the client's WithMaxAttempts: 1 sends it once, so that a caller sees a
+// 429 at once. Values below 1 are ignored. The retry policy still decides
+// which failures are retried (an unsafe call is never sent twice).
+func WithAttempts(n int) RequestOption {
+	return func(o *callOptions) {
+		if n >= 1 {
+			o.maxAttempts = n
+		}
+	}
 }

@@ -3,13 +3,15 @@ package chatadmin
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/chatadmin/chatadmin-go/internal/slots"
 )
 
 // The response types' side of decodeResponse: each wire method is the one
-// line Go needs to embed the type beside the envelope (decode.go), and each
+// line Go needs to embed the type beside the envelope (internal/slots), and each
 // check says what the endpoint promises.
 
-// The slot types of page lists: an item and its marker (decode.go).
+// The slot types of page lists: an item and its marker (internal/slots).
 type (
 	channelSlot struct {
 		ChannelResult
@@ -33,16 +35,16 @@ type (
 	}
 )
 
-func (s *channelSlot) open() (*ChannelResult, bool)          { return &s.ChannelResult, s.seen }
-func (s *messageSlot) open() (*Message, bool)                { return &s.Message, s.seen }
-func (s *userSlot) open() (*User, bool)                      { return &s.User, s.seen }
-func (s *userListItem) open() (*UserInfo, bool)              { return &s.Info, s.seen }
-func (s *reactionGroup) open() (*reactionGroup, bool)        { return s, s.seen }
-func (s *reactorSlot) open() (*Reactor, bool)                { return &s.Reactor, s.seen }
-func (s *mostReactedSlot) open() (*MostReactedMessage, bool) { return &s.MostReactedMessage, s.seen }
+func (s *channelSlot) Open() (*ChannelResult, bool)          { return &s.ChannelResult, s.Seen() }
+func (s *messageSlot) Open() (*Message, bool)                { return &s.Message, s.Seen() }
+func (s *userSlot) Open() (*User, bool)                      { return &s.User, s.Seen() }
+func (s *userListItem) Open() (*UserInfo, bool)              { return &s.Info, s.Seen() }
+func (s *reactionGroup) Open() (*reactionGroup, bool)        { return s, s.Seen() }
+func (s *reactorSlot) Open() (*Reactor, bool)                { return &s.Reactor, s.Seen() }
+func (s *mostReactedSlot) Open() (*MostReactedMessage, bool) { return &s.MostReactedMessage, s.Seen() }
 
 func (r *channelListResponse) wire(s *status) any {
-	r.Results = newSlots[channelSlot]()
+	r.Results = slots.New[channelSlot]()
 	return &struct {
 		*channelListResponse
 		shell[channelListResponse]
@@ -50,7 +52,7 @@ func (r *channelListResponse) wire(s *status) any {
 }
 
 func (r *channelListResponse) check() (err error) {
-	r.items, err = listItems(r.Results, "channel", false, (*ChannelResult).valid)
+	r.items, err = slots.Items(r.Results, "channel", false, (*ChannelResult).valid)
 	return err
 }
 
@@ -85,7 +87,7 @@ func (r *Channel) check() error {
 }
 
 func (r *messagesResponse) wire(s *status) any {
-	r.Messages, r.Users = newSlots[messageSlot](), newSlots[userSlot]()
+	r.Messages, r.Users = slots.New[messageSlot](), slots.New[userSlot]()
 	return &struct {
 		*messagesResponse
 		shell[messagesResponse]
@@ -93,11 +95,11 @@ func (r *messagesResponse) wire(s *status) any {
 }
 
 func (r *messagesResponse) check() (err error) {
-	if r.messages, err = listItems(r.Messages, "message", false, (*Message).valid); err != nil {
+	if r.messages, err = slots.Items(r.Messages, "message", false, (*Message).valid); err != nil {
 		return err
 	}
 	// The senders are a convenience: a page may come without them.
-	r.users, err = listItems(r.Users, "user", true, (*User).valid)
+	r.users, err = slots.Items(r.Users, "user", true, (*User).valid)
 	return err
 }
 
@@ -134,7 +136,7 @@ func (r *MessageResult) check() error {
 }
 
 func (r *userListResponse) wire(s *status) any {
-	r.Users = newSlots[userListItem]()
+	r.Users = slots.New[userListItem]()
 	return &struct {
 		*userListResponse
 		shell[userListResponse]
@@ -142,7 +144,7 @@ func (r *userListResponse) wire(s *status) any {
 }
 
 func (r *userListResponse) check() (err error) {
-	r.items, err = listItems(r.Users, "user", false, func(u *UserInfo) bool { return u.UserID != "" })
+	r.items, err = slots.Items(r.Users, "user", false, func(u *UserInfo) bool { return u.UserID != "" })
 	return err
 }
 
@@ -213,7 +215,7 @@ func (r *Rule) check() error {
 }
 
 func (r *reactorListResponse) wire(s *status) any {
-	r.Reactions = newSlots[reactionGroup]()
+	r.Reactions = slots.New[reactionGroup]()
 	return &struct {
 		*reactorListResponse
 		shell[reactorListResponse]
@@ -223,13 +225,13 @@ func (r *reactorListResponse) wire(s *status) any {
 // check flattens the reactors of every group into one page, which may not
 // hold more than a page's items in all.
 func (r *reactorListResponse) check() error {
-	groups, err := listItems(r.Reactions, "reaction group", false, func(g *reactionGroup) bool { return g.Reactors != nil })
+	groups, err := slots.Items(r.Reactions, "reaction group", false, func(g *reactionGroup) bool { return g.Reactors != nil })
 	if err != nil {
 		return err
 	}
 	r.items = nil
 	for i := range groups {
-		reactors, err := listItems(groups[i].Reactors, "reactor", false, func(x *Reactor) bool { return x.ReactionID != "" })
+		reactors, err := slots.Items(groups[i].Reactors, "reactor", false, func(x *Reactor) bool { return x.ReactionID != "" })
 		if err != nil {
 			return err
 		}
@@ -275,7 +277,7 @@ func (r *removedResponse) check() error {
 // there.
 func (g *reactionGroup) UnmarshalJSON(b []byte) error {
 	type plain reactionGroup // without this method
-	g.Reactors = newSlots[reactorSlot]()
+	g.Reactors = slots.New[reactorSlot]()
 	return json.Unmarshal(b, (*plain)(g))
 }
 
@@ -288,7 +290,7 @@ type mostReactedResponse struct {
 // UnmarshalJSON decodes the array into marked slots. Only this rarely
 // called endpoint pays for the second pass an UnmarshalJSON costs.
 func (r *mostReactedResponse) UnmarshalJSON(b []byte) error {
-	r.list = newSlots[mostReactedSlot]()
+	r.list = slots.New[mostReactedSlot]()
 	return json.Unmarshal(b, r.list)
 }
 
@@ -297,6 +299,6 @@ func (r *mostReactedResponse) UnmarshalJSON(b []byte) error {
 func (r *mostReactedResponse) wire(s *status) any { return &shell[mostReactedResponse]{s, r} }
 
 func (r *mostReactedResponse) check() (err error) {
-	r.items, err = listItems(r.list, "message", false, func(m *MostReactedMessage) bool { return m.MessageID != "" })
+	r.items, err = slots.Items(r.list, "message", false, func(m *MostReactedMessage) bool { return m.MessageID != "" })
 	return err
 }

@@ -3,225 +3,223 @@ package chatadmin
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"log/slog"
-	"math"
-	"math/rand/v2"
 	"net/http"
-	"net/http/httptrace"
-	"strconv"
-	"strings"
-	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/chatadmin/chatadmin-go/internal/backoff"
+	"github.com/chatadmin/chatadmin-go/internal/sendonce"
+	"github.com/chatadmin/chatadmin-go/internal/stream"
 )
 
-// callStateKey carries a call's *callState in its request context: the
-// retry hooks of go-retryablehttp see the context but not our endpoint.
-type callStateKey struct{}
+// The retry policy: one decision per attempt, in decide, from what the
+// attempt's end says; the limits that apply to any retry (attempts, the
+// retry budget, the waits) are applied after it, in afterAttempt.
 
-// callState is what the retry hooks learn and decide about one call.
-type callState struct {
-	ep       *endpoint
-	retry    bool // the call is safe to repeat
-	oneShot  bool // the body cannot be sent twice
-	streamed bool // the body is a stream (an upload), not bytes in memory
+// reach is how far an attempt got.
+type reach int
 
-	sent  atomic.Bool // this attempt's request headers reached the wire
-	whole atomic.Bool // the transport has this attempt's whole body (see sendOnce)
+const (
+	// notSent: nothing reached the server (dial, TLS, a refused
+	// connection), or the SDK refused a value before writing.
+	notSent reach = iota
+	// unprocessed: the request reached the server, which said it did not
+	// process it: HTTP/2 REFUSED_STREAM, a GOAWAY whose last processed
+	// stream is below this one, a connection unusable before the request
+	// went out. Reported by the transport's own typed decision (internal/sendonce).
+	unprocessed
+	// headersSent: the headers were written, not yet the whole body.
+	headersSent
+	// wholeSent: the server may have the whole request.
+	wholeSent
+	// answered: a response's headers arrived.
+	answered
+)
 
-	// Per round trip of an unsafe call, for sendOnce (see there).
-	inflight atomic.Pointer[http.Request] // the request the transport has
-	rtSent   atomic.Bool                  // its headers reached the wire
-	poisoned atomic.Bool                  // a resend of it was stopped
+// verdict is what the policy makes of an attempt.
+type verdict int
 
-	// Written by the hooks, which go-retryablehttp runs one after another
-	// on the caller's goroutine.
-	attempts        int
-	attemptStart    time.Time
-	nextWait        time.Duration // the server's Retry-After for the next wait
-	waited          time.Duration // the waits before retries so far, charged by reserveWait
-	retryAfter      time.Duration // the Retry-After of the last answer that carried one
-	outcomeUnknown  bool          // an unsafe request failed after it was sent
-	budgetExhausted bool          // a retry was refused by the client's retry budget
+const (
+	giveBack verdict = iota // return the answer or the error as it is
+	retry                   // try again (within the call's limits)
+	unknown                 // return ErrOutcomeUnknown: the server may have acted
+)
 
-	answerCode   ErrorCode        // the body code of this attempt's error answer; -1 until read (see errorCode)
-	limiterAsked time.Time        // when this attempt asked the rate limiter (ratelimit.go)
-	ob           *callObservation // nil unless the Client has an Observer (observe.go)
+// attemptEnd is what the policy decides from.
+type attemptEnd struct {
+	safe     bool // the call may be repeated once sent (its class, or WithRetrySafe)
+	reach    reach
+	status   int  // the answer's HTTP status, when answered
+	envelope bool // the error answer is the API's own error body, not a gateway's page
+	code     ErrorCode
+	// err kinds, for a transport failure:
+	canceled  bool // the caller's context ended
+	permanent bool // a failure no retry can mend: a certificate, a refused redirect
 }
 
-func (st *callState) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		WroteHeaders: func() {
-			st.sent.Store(true)
-			st.rtSent.Store(true)
-		},
-		GotConn: st.gotConn,
-	}
-}
-
-func stateOf(ctx context.Context) *callState {
-	st, _ := ctx.Value(callStateKey{}).(*callState)
-	return st
-}
-
-// newRetryClient wires go-retryablehttp to the SDK's policy: our own retry
-// decision and backoff, no stderr logger, and the last response handed back
-// (not "giving up after N attempts") so that it becomes a typed error.
-func newRetryClient(cfg *config, c *Client) *retryablehttp.Client {
-	rc := &retryablehttp.Client{
-		HTTPClient:     httpClientWithRedirectPolicy(cfg.httpClient),
-		Logger:         nil,
-		RetryWaitMin:   cfg.retryWaitMin,
-		RetryWaitMax:   cfg.retryWaitMax,
-		RetryMax:       cfg.maxAttempts - 1,
-		CheckRetry:     c.checkRetry,
-		Backoff:        backoff,
-		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: beforeAttempt,
-	}
-	if cfg.limiter != nil {
-		rc.PrepareRetry = c.waitRetry
-	}
-	return rc
-}
-
-func beforeAttempt(_ retryablehttp.Logger, req *http.Request, _ int) {
-	if st := stateOf(req.Context()); st != nil {
-		st.attempts++
-		st.attemptStart = time.Now()
-		st.sent.Store(false)
-		st.whole.Store(false)
-		st.answerCode = -1
-	}
-}
-
-// checkRetry decides, after each attempt, whether to try again.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	st := stateOf(ctx)
-	if st == nil {
-		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-	}
-	if resp != nil {
-		c.scrubResponse(resp)
-		if wait, ok := retryAfter(resp); ok {
-			st.retryAfter = wait
+// decide is the retry policy. A change to what is retried is made here and
+// in its table (retry_test.go, TestDecideTable), and nowhere else.
+func decide(a attemptEnd) verdict {
+	if a.reach == answered {
+		switch {
+		case a.status == http.StatusTooManyRequests || a.code == CodeRateLimited:
+			return retry // refused, not processed: even an unsafe call may repeat
+		case a.status < 500:
+			return giveBack
+		case !a.safe && (a.status == http.StatusBadGateway || a.status == http.StatusGatewayTimeout || !a.envelope):
+			// A gateway answered: the backend may have acted before it
+			// gave up.
+			return unknown
+		case a.safe && (a.status == 500 || a.status == 502 || a.status == 503 || a.status == 504):
+			return retry
 		}
-	}
-	retry := c.shouldRetry(ctx, st, resp, err)
-	c.observeAnswer(ctx, st, resp)
-	if retry && st.attempts >= c.maxAttempts {
-		// go-retryablehttp will not try again: a retry not made must not
-		// cost a budget token, nor be logged as one.
-		retry = false
-	}
-	if retry && !c.reserveWait(st) {
-		retry = false
+		return giveBack // an unsafe call the API itself failed, or a 5xx no retry mends
 	}
 	switch {
-	case retry && !c.budget.take():
-		retry = false
-		st.budgetExhausted = true
-	case !retry && err == nil && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests:
-		c.budget.succeed()
+	case a.canceled:
+		if !a.safe && a.reach == wholeSent {
+			return unknown // cut while waiting for the answer
+		}
+		return giveBack // a request cut short cannot have been acted on
+	case a.permanent:
+		return giveBack // refused by the SDK (a redirect) or before sending (a certificate)
+	case a.reach == unprocessed:
+		return retry
+	case a.reach == notSent || a.safe:
+		return retry
 	}
-	err = c.scrubError(err)
-	c.logAttempt(ctx, st, resp, err, retry)
-	c.observeAttempt(st, resp, err, retry && ctx.Err() == nil)
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
-	}
-	if !retry && err != nil {
-		// Returned as the call's error in place of the transport's, which
-		// may quote a URL the server redirected to.
-		return false, err
-	}
-	return retry, nil
+	return unknown // an unsafe request was sent and its answer lost
 }
 
-func (c *Client) shouldRetry(ctx context.Context, st *callState, resp *http.Response, err error) bool {
-	if err != nil && !st.retry && st.mayHaveActed(ctx) {
-		// The server may have acted on it: repeating could duplicate a
-		// channel, a message or an upload. Decided before the context
-		// check, so that a deadline that cuts the wait for the answer
-		// still reports the unknown outcome.
-		st.outcomeUnknown = true
-		return false
+// afterAttempt applies the policy to the attempt that just ended and
+// reports it (limiter, log, observer). It returns whether to try again
+// and after how long.
+func (c *Client) afterAttempt(ctx context.Context, st *callState, resp *http.Response, err error) (time.Duration, bool) {
+	a := attemptEnd{safe: st.safe}
+	var advised time.Duration
+	hasAdvice := false
+	if resp != nil {
+		c.scrubResponse(resp) // a redirect refused comes with its response, too
 	}
-	if ctx.Err() != nil || st.oneShot {
-		return false
-	}
-	if err != nil {
-		if errors.Is(err, errRedirectDowngrade) {
-			return false // the same redirect would be refused again
+	switch {
+	case resp != nil && err == nil:
+		a.reach, a.status = answered, resp.StatusCode
+		if advised, hasAdvice = backoff.RetryAfter(resp.Header); hasAdvice {
+			st.retryAfter = advised
 		}
-		ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
-		return ok
-	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
-		// Rate limiting means the request was refused, so even an unsafe
-		// call can be repeated.
-	case http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		if !st.retry {
-			return false
+		// The body is read only where decide looks at it: the code of a
+		// 4xx (400311 is throttling), and whether an unsafe call's 5xx is
+		// the API's own error body. A retried 5xx is drained unread.
+		if s := resp.StatusCode; s >= 400 && s != http.StatusTooManyRequests && (s < 500 || !st.safe) {
+			a.code = st.errorCode(ctx, resp)
+			a.envelope = st.envelope
 		}
 	default:
-		if resp.StatusCode < 400 || st.errorCode(ctx, resp) != CodeRateLimited {
-			return false
-		}
+		a.reach = st.reach()
+		a.canceled = ctx.Err() != nil
+		a.permanent = permanentError(err)
 	}
-	wait, ok := retryAfter(resp)
-	if !ok {
-		return true
+	v := decide(a)
+	st.outcomeUnknown = v == unknown
+	again := v == retry && !st.oneShot && ctx.Err() == nil && st.attempts < st.maxAttempts
+	wait := time.Duration(0)
+	if again {
+		wait, again = c.retryWait(ctx, st, advised, hasAdvice)
 	}
-	if wait > c.maxRetryAfter {
-		return false
+	switch {
+	case again && !c.budget.take():
+		again = false
+		st.budgetExhausted = true
+	case !again && err == nil && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests:
+		c.budget.succeed()
 	}
-	if deadline, has := ctx.Deadline(); has && wait > time.Until(deadline) {
-		return false
-	}
-	st.nextWait = wait
-	return true
+	c.observeAnswer(ctx, st, resp)
+	c.logAttempt(ctx, st, resp, err, again)
+	c.observeAttempt(st, resp, err, again, hasAdvice)
+	return wait, again
 }
 
-// mayHaveActed reports whether the server could have acted on the failed
-// attempt. A transport failure counts once the headers were sent (a server
-// may act on them before the body ends, and a failure right after the write
-// cannot tell); a cancel or deadline of the caller counts once the headers
-// were sent and the transport has read the whole body: cutting an upload
-// short leaves the server an incomplete request it cannot act on. (The
-// transport's own "request written" signal comes after the last bytes are
-// on the wire, too late: the server may have answered, or acted, first.)
-func (st *callState) mayHaveActed(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		return st.sent.Load() && st.whole.Load()
+// reach is how far the failed attempt got, from the send trace and the
+// transport guard.
+func (st *callState) reach() reach {
+	switch {
+	case st.send.NotProcessed.Load():
+		return unprocessed
+	case !st.send.Sent.Load():
+		return notSent
+	case st.send.Whole.Load() || st.safe:
+		return wholeSent
 	}
-	return st.sent.Load()
+	return headersSent
+}
+
+// permanentError reports the transport failures a retry cannot mend,
+// from their types.
+func permanentError(err error) bool {
+	var (
+		verr     *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+	)
+	return errors.Is(err, errRedirectDowngrade) || errors.Is(err, errTooManyRedirects) ||
+		errors.Is(err, errOneShotReplay) || errors.As(err, &verr) || errors.As(err, &unknown) ||
+		errors.As(err, &hostname) || errors.As(err, &invalid)
+}
+
+// retryWait is the wait before the next attempt: the server's Retry-After
+// when it gave one, else the jittered backoff. It refuses a retry whose
+// wait the call cannot afford: an advice longer than WithMaxRetryAfter or
+// than the context has left, or a wait past WithMaxRetryWaitTotal.
+func (c *Client) retryWait(ctx context.Context, st *callState, advised time.Duration, hasAdvice bool) (time.Duration, bool) {
+	if hasAdvice {
+		if advised > c.maxRetryAfter {
+			return 0, false
+		}
+		if deadline, has := ctx.Deadline(); has && advised > time.Until(deadline) {
+			return 0, false
+		}
+	}
+	// A backoff counts at its ceiling: the jitter only shortens it, so the
+	// bound holds for the waits made.
+	charge := advised
+	if !hasAdvice {
+		charge = backoff.Ceiling(c.retryWaitMin, c.retryWaitMax, st.attempts-1)
+	}
+	if charge > c.maxRetryWait-st.waited {
+		return 0, false
+	}
+	st.waited += charge
+	if hasAdvice {
+		return advised, true
+	}
+	return backoff.Jitter(charge), true
 }
 
 // errorCode is the body code of this attempt's error answer, read once
 // however many of the retry policy, the limiter and the observer ask.
 func (st *callState) errorCode(ctx context.Context, resp *http.Response) ErrorCode {
 	if st.answerCode < 0 {
-		st.answerCode = peekErrorCode(ctx, resp)
+		e := peekErrorBody(ctx, resp)
+		st.answerCode, st.envelope = e.Code, e.Code != 0 || e.Message != ""
 	}
 	return st.answerCode
 }
 
-// peekErrorCode reads an error body (capped at 1 MiB) to find its code, and
-// puts the bytes back so that the caller can still build the error from it.
-func peekErrorCode(ctx context.Context, resp *http.Response) ErrorCode {
+// peekErrorBody reads an error body (capped at 1 MiB) to parse it, and puts
+// the bytes back so that the caller can still build the error from it.
+func peekErrorBody(ctx context.Context, resp *http.Response) *APIError {
 	body := readErrorBody(ctx, resp)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if int64(len(body)) > maxErrorBodyBytes {
 		body = body[:maxErrorBodyBytes]
 	}
-	return parseErrorBody(body).Code
+	return parseErrorBody(body)
 }
 
 // readErrorBody reads at most 1 MiB + 1 byte of a non-2xx body, and no
@@ -231,101 +229,12 @@ func peekErrorCode(ctx context.Context, resp *http.Response) ErrorCode {
 func readErrorBody(ctx context.Context, resp *http.Response) []byte {
 	stop := context.AfterFunc(ctx, func() { resp.Body.Close() })
 	defer stop()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes+1))
+	body, _ := stream.ReadLimited(nil, resp.Body, maxErrorBodyBytes, resp.ContentLength)
 	return body
-}
-
-// maxRetryAfterSeconds is the largest Retry-After in seconds that a
-// time.Duration holds; a larger one saturates instead of overflowing into a
-// short (or negative) wait.
-const maxRetryAfterSeconds = math.MaxInt64 / int64(time.Second)
-
-// retryAfter parses Retry-After as seconds or an HTTP date. A number of
-// seconds too large for a time.Duration (or for int64) is the longest
-// Duration: a wait longer than any WithMaxRetryAfter.
-func retryAfter(resp *http.Response) (time.Duration, bool) {
-	v := resp.Header.Get("Retry-After")
-	if v == "" {
-		return 0, false
-	}
-	if isDigits(v) {
-		secs, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || secs > maxRetryAfterSeconds {
-			// Only a range error is possible for digits.
-			return math.MaxInt64, true
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	if strings.HasPrefix(v, "-") && isDigits(v[1:]) {
-		return 0, false
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0), true
-	}
-	return 0, false
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// backoff waits what the server advised, or else an exponential delay with
-// full jitter, capped at max: jitter keeps many clients that failed together
-// from retrying together.
-func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && resp.Request != nil {
-		if st := stateOf(resp.Request.Context()); st != nil && st.nextWait > 0 {
-			wait := st.nextWait
-			st.nextWait = 0
-			return wait
-		}
-	}
-	ceiling := backoffCeiling(min, max, attempt)
-	if ceiling <= 0 {
-		return 0
-	}
-	return ceiling/2 + rand.N(ceiling/2+1)
 }
 
 // logAttempt logs under the call's context, so that a handler that reads a
 // trace or request id from it (as tracing bridges for slog do) can add it.
-// backoffCeiling is the longest backoff before retry number attempt+1:
-// min doubled per attempt, capped at max (max itself when min is 0).
-func backoffCeiling(min, max time.Duration, attempt int) time.Duration {
-	if attempt < 32 && min<<uint(attempt) < max && min<<uint(attempt) > 0 {
-		return min << uint(attempt)
-	}
-	return max
-}
-
-// reserveWait charges the wait before the next retry to the call's total
-// (WithMaxRetryWaitTotal), or reports that it does not fit what is left:
-// the call then ends with this answer's error at once, rather than sleeping
-// only to give up later. A Retry-After counts as advised; a backoff counts
-// at its ceiling, since go-retryablehttp draws the jitter after this hook
-// and a transport error gives that draw no way back to the call. The
-// jitter only shortens a wait, so the bound holds for the waits made.
-func (c *Client) reserveWait(st *callState) bool {
-	wait := st.nextWait
-	if wait <= 0 {
-		wait = backoffCeiling(c.http.RetryWaitMin, c.http.RetryWaitMax, st.attempts-1)
-	}
-	if wait > c.maxRetryWait-st.waited {
-		st.nextWait = 0
-		return false
-	}
-	st.waited += wait
-	return true
-}
-
 func (c *Client) logAttempt(ctx context.Context, st *callState, resp *http.Response, err error, retry bool) {
 	if c.logger == nil {
 		return
@@ -354,6 +263,8 @@ func (c *Client) logAttempt(ctx context.Context, st *callState, resp *http.Respo
 // the request (and any token a server put in the URL) in clear text.
 var errRedirectDowngrade = errors.New("refusing redirect from https to http")
 
+var errTooManyRedirects = errors.New("stopped after 10 redirects")
+
 // httpClientWithRedirectPolicy copies hc (or a default client) and installs
 // a redirect policy that never carries the token to another host. net/http
 // alone would keep it for a different port on the same host name.
@@ -364,11 +275,11 @@ func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 	} else {
 		out.Transport = NewTransport()
 	}
-	out.Transport = sendOnce{next: out.Transport}
+	out.Transport = sendonce.Wrap(out.Transport)
 	userPolicy := out.CheckRedirect
 	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
+			return errTooManyRedirects
 		}
 		first := via[0]
 		if first.URL.Scheme == "https" && req.URL.Scheme != "https" {

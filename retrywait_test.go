@@ -86,8 +86,7 @@ func TestRetryWaitTotalAddsBackoffAndRetryAfter(t *testing.T) {
 	assert.EqualValues(t, 2, n.Load())
 }
 
-// A transport error reaches go-retryablehttp's backoff without a response,
-// so without the call's state: the bound is charged before, at the ceiling.
+// A transport error's backoff is charged at its ceiling, like any other.
 func TestRetryWaitTotalBoundsTransportErrors(t *testing.T) {
 	srv, n := countingServer(t, func(_ int32, w http.ResponseWriter, r *http.Request) { dropAfterRead(w, r) })
 	c := newServerClient(t, srv, WithRetryWait(time.Millisecond, time.Millisecond),

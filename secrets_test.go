@@ -227,7 +227,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	c, err := NewClient(leakToken, WithBaseURL(srv.URL), WithLogger(logger), WithMaxAttempts(2),
 		WithRetryWait(time.Millisecond, time.Millisecond), WithMaxRetryAfter(time.Second), WithMaxResponseBytes(64<<10))
 	require.NoError(t, err)
-	defer c.http.HTTPClient.CloseIdleConnections()
+	defer c.hc.CloseIdleConnections()
 
 	calls := []struct {
 		name string
@@ -409,7 +409,7 @@ func TestSecretsRedirects(t *testing.T) {
 	defer api.Close()
 	c, err := NewClient(leakToken, WithBaseURL(api.URL), WithMaxAttempts(1))
 	require.NoError(t, err)
-	defer c.http.HTTPClient.CloseIdleConnections()
+	defer c.hc.CloseIdleConnections()
 	for _, to := range []string{"same", "port", "name"} {
 		_, err := c.Channels.List(context.Background(), nil, WithHeader("X-Redirect-To", to))
 		require.NoError(t, err, to)
@@ -436,7 +436,7 @@ func TestSecretsRedirects(t *testing.T) {
 	sc, err := NewClient(leakToken, WithBaseURL(secure.URL), WithHTTPClient(secure.Client()), WithMaxAttempts(3),
 		WithRetryWait(time.Millisecond, time.Millisecond))
 	require.NoError(t, err)
-	defer sc.http.HTTPClient.CloseIdleConnections()
+	defer sc.hc.CloseIdleConnections()
 	d, err := sc.Messages.GetFile(context.Background(), "m1")
 	if d != nil {
 		d.Close()

@@ -1,7 +1,6 @@
 package chatadmin
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -10,13 +9,13 @@ import (
 	"maps"
 	"mime"
 	"mime/multipart"
-	"net/http"
 	"net/textproto"
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"sync/atomic"
+
+	"github.com/chatadmin/chatadmin-go/internal/stream"
 )
 
 // UploadFile is a file to upload with CreateImage or CreateFile. Make one
@@ -96,9 +95,6 @@ func FileFromReader(r io.Reader, name string) *UploadFile {
 	return &UploadFile{Name: name, size: -1, reader: r, detach: true}
 }
 
-// sniffLen is how much http.DetectContentType looks at.
-const sniffLen = 512
-
 // uploadSource is an UploadFile resolved for one call: name, type and size
 // settled, and a way to open it for each attempt.
 type uploadSource struct {
@@ -153,92 +149,13 @@ func (f *UploadFile) resolve(ctx context.Context) (*uploadSource, error) {
 	if src.contentType == "" {
 		// Open once just to sniff: the attempts open it again from the
 		// start.
-		ct, err := sniff(ctx, src.open)
+		ct, err := stream.Sniff(ctx, src.open)
 		if err != nil {
 			return nil, fmt.Errorf("chatadmin: file: sniffing its content type: %w", err)
 		}
 		src.contentType = ct
 	}
 	return src, nil
-}
-
-// sniff opens the file and detects its type from its first 512 bytes. The
-// read runs on a goroutine of its own, into a buffer of its own, so that
-// the call returns when ctx ends whatever the source does: the source is
-// then closed, which releases a Read blocked in it, and the goroutine ends
-// once that Read returns.
-func sniff(ctx context.Context, open func() (io.ReadCloser, error)) (string, error) {
-	rc, err := openWithin(ctx, open)
-	if err != nil {
-		return "", err
-	}
-	src := &closeOnce{ReadCloser: rc}
-	type sniffed struct {
-		contentType string
-		err         error
-	}
-	done := make(chan sniffed, 1) // buffered: the goroutine never waits for an abandoned call
-	go func() {
-		defer src.Close()
-		head := make([]byte, sniffLen)
-		n, err := io.ReadFull(src, head)
-		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-			done <- sniffed{err: err}
-			return
-		}
-		done <- sniffed{contentType: http.DetectContentType(head[:n])}
-	}()
-	select {
-	case s := <-done:
-		return s.contentType, s.err
-	case <-ctx.Done():
-		src.Close()
-		return "", ctx.Err()
-	}
-}
-
-// openWithin calls open, giving up when ctx ends: open runs on a goroutine
-// of its own, which closes what it opened if nobody is waiting for it any
-// more. An open that never returns keeps that goroutine; nothing can stop
-// it, but the call does not wait for it.
-func openWithin(ctx context.Context, open func() (io.ReadCloser, error)) (io.ReadCloser, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	type opened struct {
-		rc  io.ReadCloser
-		err error
-	}
-	ch := make(chan opened) // unbuffered: a handed-over result always has a taker
-	go func() {
-		rc, err := open()
-		select {
-		case ch <- opened{rc, err}:
-		case <-ctx.Done():
-			if rc != nil {
-				rc.Close()
-			}
-		}
-	}()
-	select {
-	case o := <-ch:
-		return o.rc, o.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-// closeOnce closes its source once, however many of the reader, the
-// transport and the context's end ask for it.
-type closeOnce struct {
-	io.ReadCloser
-	once sync.Once
-	err  error
-}
-
-func (c *closeOnce) Close() error {
-	c.once.Do(func() { c.err = c.ReadCloser.Close() })
-	return c.err
 }
 
 // errOneShotReplay stops a second read of a one-shot file, which could only
@@ -252,30 +169,11 @@ var errOneShotReplay = errors.New("file: a FileFromReader file cannot be sent tw
 // Read returns.
 func (src *uploadSource) oneShotFrom(ctx context.Context, r io.Reader) (*uploadSource, error) {
 	if src.contentType == "" {
-		br := bufio.NewReaderSize(r, sniffLen)
-		type sniffed struct {
-			contentType string
-			err         error
+		ct, rest, err := stream.SniffReader(ctx, r)
+		if err != nil {
+			return nil, fmt.Errorf("chatadmin: file: sniffing its content type: %w", err)
 		}
-		done := make(chan sniffed, 1) // buffered: the goroutine never waits for an abandoned call
-		go func() {
-			head, err := br.Peek(sniffLen)
-			if err != nil && err != io.EOF {
-				done <- sniffed{err: err}
-				return
-			}
-			done <- sniffed{contentType: http.DetectContentType(head)}
-		}()
-		select {
-		case s := <-done:
-			if s.err != nil {
-				return nil, fmt.Errorf("chatadmin: file: %w", s.err)
-			}
-			src.contentType = s.contentType
-		case <-ctx.Done():
-			return nil, fmt.Errorf("chatadmin: file: sniffing its content type: %w", ctx.Err())
-		}
-		r = br
+		src.contentType, r = ct, rest
 	}
 	var opened atomic.Bool
 	src.open = func() (io.ReadCloser, error) {
@@ -306,9 +204,8 @@ type multipartBody struct {
 // trailer). Each attempt then streams preamble, file and trailer through an
 // io.MultiReader. This is the "pipe built per attempt" of the design
 // without a pipe: nothing is buffered, and there is no writer goroutine to
-// leak when an attempt is abandoned. go-retryablehttp gets the stream as a
-// ReaderFunc, the only body kind it neither buffers whole nor rewinds
-// in place.
+// leak when an attempt is abandoned. Each attempt opens the stream anew
+// (callState.attemptRequest).
 func (m multipartBody) encode() (payload, error) {
 	src, err := m.file.resolve(m.ctx)
 	if err != nil {
@@ -347,7 +244,9 @@ func (m multipartBody) encode() (payload, error) {
 		length = int64(len(pre)) + src.size + int64(len(trailer))
 	}
 	open := func() (io.Reader, error) {
-		file := &lazyFile{ctx: m.ctx, src: src}
+		file := stream.NewFile(m.ctx, src.open, src.size, MaxUploadSize, src.detach, func() error {
+			return invalid("File", "file", "is over the limit of %d bytes", MaxUploadSize)
+		})
 		return &multipartStream{io.MultiReader(bytes.NewReader(pre), file, bytes.NewReader(trailer)), file}, nil
 	}
 	return payload{contentType: mw.FormDataContentType(), open: open, length: length, oneShot: src.oneShot}, nil
@@ -356,215 +255,7 @@ func (m multipartBody) encode() (payload, error) {
 // multipartStream is one attempt's body. Closing it closes the file.
 type multipartStream struct {
 	io.Reader
-	file *lazyFile
+	file *stream.File
 }
 
 func (s *multipartStream) Close() error { return s.file.Close() }
-
-// lazyFile opens its source on the first Read. go-retryablehttp calls the
-// body function once before the first attempt only to probe it, and closes
-// what it gets: opening lazily keeps that probe from opening the file (or,
-// for a one-shot file, from claiming its only read).
-//
-// The source is closed when the call's context ends, not only when net/http
-// closes the body: over HTTP/1.1 net/http closes it only after the body's
-// Read returns, so a source stalled in Read would hold the call forever.
-type lazyFile struct {
-	ctx context.Context
-	src *uploadSource
-
-	mu     sync.Mutex // guards rc, err, closed and stop: the context's end or net/http may Close while another goroutine reads
-	rc     io.ReadCloser
-	err    error
-	closed bool
-	stop   func() bool // unregisters the close on the context's end
-
-	n int64 // bytes read so far; only the reading goroutine touches it
-}
-
-// reader opens the source on the first call; only the reading goroutine
-// calls it.
-func (l *lazyFile) reader() (io.ReadCloser, error) {
-	l.mu.Lock()
-	rc, err, closed := l.rc, l.err, l.closed
-	l.mu.Unlock()
-	switch {
-	case closed:
-		return nil, os.ErrClosed
-	case rc != nil || err != nil:
-		return rc, err
-	}
-	// Opened without the lock, so that Close (from the context's end or
-	// net/http) never waits for an open that hangs.
-	rc, err = openWithin(l.ctx, l.src.open)
-	if err != nil {
-		err = fmt.Errorf("file: %w", err)
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		if rc != nil {
-			rc.Close()
-		}
-		return nil, os.ErrClosed
-	}
-	if rc != nil && l.src.detach {
-		rc = newDetachedReader(l.ctx, rc)
-	}
-	l.rc, l.err = rc, err
-	if rc != nil {
-		l.stop = context.AfterFunc(l.ctx, func() { l.Close() })
-	}
-	return l.rc, l.err
-}
-
-// Read reads the file and checks it against its size: a file that grew or
-// shrank since it was measured would otherwise send a body that does not
-// match its Content-Length, and an unmeasured one must still stay within
-// MaxUploadSize.
-func (l *lazyFile) Read(p []byte) (int, error) {
-	rc, err := l.reader()
-	if err != nil {
-		return 0, err
-	}
-	limit := l.src.size
-	if limit < 0 {
-		limit = MaxUploadSize
-	}
-	if l.n >= limit {
-		// Anything more than the limit is an error, so look for one byte.
-		p = p[:min(len(p), 1)]
-	}
-	n, err := rc.Read(p)
-	l.n += int64(n)
-	if err != nil && err != io.EOF {
-		if ctxErr := l.ctx.Err(); ctxErr != nil {
-			// The source failed because the call's end closed it.
-			return n, ctxErr
-		}
-	}
-	switch {
-	case l.n > limit && l.src.size >= 0:
-		return 0, fmt.Errorf("chatadmin: file: longer than its size of %d bytes", l.src.size)
-	case l.n > limit:
-		return 0, invalid("File", "file", "is over the limit of %d bytes", MaxUploadSize)
-	case err == io.EOF && l.src.size >= 0 && l.n < l.src.size:
-		return n, fmt.Errorf("chatadmin: file: ended after %d of its %d bytes", l.n, l.src.size)
-	}
-	return n, err
-}
-
-// Close closes the source once, whoever asks first: net/http when the
-// attempt ends, or the call's context ending.
-func (l *lazyFile) Close() error {
-	l.mu.Lock()
-	rc, stop, already := l.rc, l.stop, l.closed
-	l.closed = true
-	l.mu.Unlock()
-	if already {
-		return nil
-	}
-	if stop != nil {
-		stop()
-	}
-	if rc != nil {
-		return rc.Close()
-	}
-	return nil
-}
-
-// detachedReader reads a source the SDK cannot close (FileFromReader's) on
-// a goroutine of its own and into buffers of its own,
-// so that an attempt can give up on a Read stalled in it when the call's
-// context ends: net/http waits for the body's Read to return before it
-// gives up on an HTTP/1.1 request. The abandoned Read finishes on its
-// goroutine, which then exits; its bytes are never handed over.
-//
-// Two buffers take turns, so the source is read while the last chunk is
-// sent, and each hand-over moves a whole chunk. Even so it costs a copy of
-// every byte, a goroutine that competes with the transport's for the CPU,
-// and 128 KiB of buffers per upload (BenchmarkDetachedReader: about 16
-// GiB/s against 40 GiB/s read directly): which is why only FileFromReader,
-// a stream that may well stall (a pipe, a socket, standard input), pays it.
-type detachedReader struct {
-	ctx context.Context
-	io.ReadCloser
-
-	chunks chan detachedChunk // read chunks, in order; capacity 2: the pump never blocks on it
-	free   chan []byte        // buffers to fill; capacity 2
-	done   chan struct{}      // closed by Close: the pump stops
-	once   sync.Once
-
-	// Only the reading goroutine touches these.
-	started bool
-	buf     []byte // the chunk being handed out, to give back when empty
-	rest    []byte // what is left of it
-	err     error  // the source's error after rest
-}
-
-type detachedChunk struct {
-	buf []byte
-	n   int
-	err error
-}
-
-// detachedChunkSize is the size of each of a detachedReader's two buffers.
-const detachedChunkSize = 64 << 10
-
-func newDetachedReader(ctx context.Context, rc io.ReadCloser) *detachedReader {
-	return &detachedReader{ctx: ctx, ReadCloser: rc,
-		chunks: make(chan detachedChunk, 2), free: make(chan []byte, 2), done: make(chan struct{})}
-}
-
-// pump reads the source into free buffers until it fails or ends, or the
-// reader is closed.
-func (d *detachedReader) pump() {
-	for {
-		var buf []byte
-		select {
-		case buf = <-d.free:
-		case <-d.done:
-			return
-		}
-		n, err := d.ReadCloser.Read(buf)
-		d.chunks <- detachedChunk{buf, n, err}
-		if err != nil {
-			return
-		}
-	}
-}
-
-func (d *detachedReader) Read(p []byte) (int, error) {
-	if !d.started {
-		d.started = true
-		d.free <- make([]byte, detachedChunkSize)
-		d.free <- make([]byte, detachedChunkSize)
-		go d.pump()
-	}
-	for len(d.rest) == 0 {
-		if d.err != nil {
-			return 0, d.err
-		}
-		if d.buf != nil {
-			d.free <- d.buf // capacity 2 and two buffers: never blocks
-			d.buf = nil
-		}
-		select {
-		case c := <-d.chunks:
-			d.buf, d.rest, d.err = c.buf, c.buf[:c.n], c.err
-		case <-d.ctx.Done():
-			return 0, d.ctx.Err()
-		case <-d.done:
-			return 0, os.ErrClosed
-		}
-	}
-	n := copy(p, d.rest)
-	d.rest = d.rest[n:]
-	return n, nil
-}
-
-// Close stops the pump once its Read returns, and closes the source.
-func (d *detachedReader) Close() error {
-	d.once.Do(func() { close(d.done) })
-	return d.ReadCloser.Close()
-}

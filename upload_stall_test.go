@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/chatadmin/chatadmin-go/internal/stream"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -350,7 +351,7 @@ func BenchmarkDetachedReader(b *testing.B) {
 			for b.Loop() {
 				r := io.NopCloser(io.LimitReader(&repeatReader{block: src}, size))
 				if detached {
-					r = newDetachedReader(context.Background(), r)
+					r = stream.Detach(context.Background(), r)
 				}
 				// io.Discard implements ReaderFrom; hide it, as a socket
 				// writer would take the bytes through a buffer.

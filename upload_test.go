@@ -423,8 +423,7 @@ func TestUploadNotRetriedOn5xxUnlessMarkedSafe(t *testing.T) {
 	assert.Len(t, us.log(), 1)
 }
 
-// Sources that can be reopened are opened once per attempt, lazily: the
-// probe go-retryablehttp makes before the first attempt opens nothing, and
+// Sources that can be reopened are opened once per attempt, lazily, and
 // every attempt's file is closed.
 func TestUploadReopensPerAttempt(t *testing.T) {
 	us := newUploadServer(t, func(n int) int {

@@ -1,8 +1,11 @@
 package chatadmin
 
 import (
+	"strings"
 	"time"
 	"unicode/utf16"
+
+	"github.com/chatadmin/chatadmin-go/internal/form"
 )
 
 // Server limits worth checking before sending: a request over them would be
@@ -131,4 +134,16 @@ func mutePeriodMillis(d time.Duration) (int64, error) {
 		ms++
 	}
 	return ms, nil
+}
+
+// invalidUTF8InJSON finds the string in v that is not valid UTF-8 (which
+// encoding/json would send as U+FFFD, changing it) and names it by its JSON
+// path under root; nil when there is none. The path is built only for the
+// value refused.
+func invalidUTF8InJSON(root string, v any) error {
+	if p, bad := form.BadUTF8(v); bad {
+		path := strings.TrimPrefix(root+p, ".")
+		return invalid(path, path, "is not valid UTF-8")
+	}
+	return nil
 }

@@ -214,8 +214,10 @@ func cmdFault(ts *testscript.TestScript, neg bool, args []string) {
 				f.Drop = chatadmintest.DropBeforeHandler
 			case "after":
 				f.Drop = chatadmintest.DropAfterHandler
+			case "gateway": // the handler acts, then -status (a gateway's 502 or 504) is the answer
+				f.Drop = chatadmintest.FailAfterHandler
 			default:
-				ts.Fatalf("fault: -drop before|after")
+				ts.Fatalf("fault: -drop before|after|gateway")
 			}
 		case "-times":
 			n, err := strconv.Atoi(rest[1])

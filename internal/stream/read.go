@@ -1,4 +1,4 @@
-package chatadmin
+package stream
 
 import (
 	"io"
@@ -13,9 +13,11 @@ var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); retur
 // maxPooledBuffer keeps a rare huge response from pinning its memory.
 const maxPooledBuffer = 4 << 20
 
-func getBuffer() *[]byte { return bufferPool.Get().(*[]byte) }
+// GetBuffer takes a response buffer from the pool.
+func GetBuffer() *[]byte { return bufferPool.Get().(*[]byte) }
 
-func putBuffer(b *[]byte) {
+// PutBuffer gives b back, unless it grew too large to keep.
+func PutBuffer(b *[]byte) {
 	if cap(*b) > maxPooledBuffer {
 		return
 	}
@@ -23,24 +25,24 @@ func putBuffer(b *[]byte) {
 	bufferPool.Put(b)
 }
 
-// maxPresize caps how much of a buffer is allocated from Content-Length
+// MaxPresize caps how much of a buffer is allocated from Content-Length
 // before the bytes arrive: a header is the server's claim, not data, and a
 // lying one must cost nothing. Larger bodies grow the buffer as they
 // arrive.
-const maxPresize = 64 << 10
+const MaxPresize = 64 << 10
 
-// readLimited appends r's bytes to dst until EOF or until it holds more than
+// ReadLimited appends r's bytes to dst until EOF or until it holds more than
 // limit bytes (the caller tells the two apart by the length). length, the
-// response's Content-Length or -1, sizes the buffer up to maxPresize so
+// response's Content-Length or -1, sizes the buffer up to MaxPresize so
 // that a small body is read without regrowing; past that the buffer grows
 // with the bytes that actually arrive. It is io.ReadAll with a limit,
 // without the io.LimitedReader that io.ReadAll would need (and allocate)
 // per call.
-func readLimited(dst []byte, r io.Reader, limit, length int64) ([]byte, error) {
+func ReadLimited(dst []byte, r io.Reader, limit, length int64) ([]byte, error) {
 	if length > 0 {
 		// One byte more than announced, so that reaching EOF does not
 		// grow the buffer.
-		want := min(length, limit, maxPresize) + 1
+		want := min(length, limit, MaxPresize) + 1
 		if int64(cap(dst)-len(dst)) < want {
 			grown := make([]byte, len(dst), int64(len(dst))+want)
 			copy(grown, dst)
