@@ -37,6 +37,13 @@
 // A journal whose header names another job (or the same job with another
 // Idempotent setting) is refused with ErrJournalMismatch.
 //
+// A run holds an exclusive lock on its journal (flock on Unix, LockFileEx
+// on Windows) from before it reads the file until Run returns. A second run
+// on the same journal, in this process or another, is refused at once with
+// ErrJournalLocked and sends nothing: two runs would both send every item
+// neither had recorded yet. The operating system drops the lock with its
+// holder, so a run killed with SIGKILL does not block the next one.
+//
 // Durability, and why nothing unsafe is ever repeated: for a job that is not
 // idempotent, the runner appends a "started" record for every item of a
 // chunk and waits until the file is fsynced before it calls Do. If the

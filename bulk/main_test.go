@@ -11,5 +11,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv(killChildEnv) != "" {
 		os.Exit(killChild())
 	}
+	if os.Getenv(lockChildEnv) != "" {
+		os.Exit(lockChild())
+	}
 	goleak.VerifyTestMain(m)
 }

@@ -156,7 +156,7 @@ func (a *app) runBulk(ctx context.Context, c *chatadmin.Client, verb string, f *
 		bar.clear()
 	}
 	if sum == nil {
-		if errors.Is(err, bulk.ErrJournalMismatch) || errors.Is(err, bulk.ErrJournalCorrupt) {
+		if errors.Is(err, bulk.ErrJournalMismatch) || errors.Is(err, bulk.ErrJournalCorrupt) || errors.Is(err, bulk.ErrJournalLocked) {
 			return &usageError{err}
 		}
 		return err
