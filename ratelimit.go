@@ -49,24 +49,52 @@ type LimitObservation struct {
 }
 
 // WithRateLimiter makes every attempt of the Client's calls wait for l
-// first and reports each answer to l (see Limiter). nil, the default,
-// sends without waiting: the client then relies on the server's 429s and
-// the retry policy alone. NewAdaptiveLimiter is the usual choice.
+// first and reports each answer to l (see Limiter). nil keeps the default:
+// a Client of its own gets an AdaptiveLimiter without a ceiling, which lets
+// every call through at no cost until the server first throttles one (429
+// or code 400311) and from then on paces the Client just under the
+// server's limit. Give one Limiter to every Client of a token in a
+// process; for several processes that share a token, the redislimit
+// module's limiter holds them together at the limit, where unshared
+// adaptive limiters each find their share only by being throttled.
 func WithRateLimiter(l Limiter) Option {
-	return func(c *config) error { c.limiter = l; return nil }
+	return func(c *config) error { c.limiter, c.noLimiter = l, false; return nil }
 }
 
-// waitFirst waits for the limiter before a call's first attempt. The call
-// has sent nothing yet, so an error here is never ErrOutcomeUnknown.
-func (c *Client) waitFirst(ctx context.Context, ep *endpoint, st *callState) error {
-	if c.limiter == nil {
-		return nil
+// WithoutRateLimiter turns the default pacing off: calls are sent without
+// waiting, and the client relies on the server's 429s and the retry policy
+// alone.
+func WithoutRateLimiter() Option {
+	return func(c *config) error { c.limiter, c.noLimiter = nil, true; return nil }
+}
+
+// defaultLimiter is the Limiter of a Client configured without one.
+func defaultLimiter(cfg *config) {
+	if cfg.limiter == nil && !cfg.noLimiter {
+		cfg.limiter = NewAdaptiveLimiter(AdaptiveLimiterConfig{})
 	}
-	st.limiterAsked = time.Now()
-	err := c.limiter.Wait(ctx)
-	st.noteLimiterWait(time.Since(st.limiterAsked))
-	if err != nil {
-		return fmt.Errorf("chatadmin: %s %s: waiting for the rate limiter: %w", ep.method, ep.route, err)
+}
+
+// waitFirst waits for the limiter before a call's first attempt, and is
+// the last look before it is sent. The call has sent nothing yet, so an
+// error here is never ErrOutcomeUnknown: it wraps ErrNotSent. The wait and
+// the look also end with StopSending's stop (grace.go).
+func (c *Client) waitFirst(ctx context.Context, ep *endpoint, st *callState) error {
+	wctx, release := waitContext(ctx)
+	defer release()
+	if c.limiter != nil {
+		st.limiterAsked = time.Now()
+		err := c.limiter.Wait(wctx)
+		st.noteLimiterWait(time.Since(st.limiterAsked))
+		if err != nil {
+			if cause := context.Cause(wctx); wctx.Err() != nil && ctx.Err() == nil {
+				err = cause // StopSending's stop, not the caller's context
+			}
+			return fmt.Errorf("%w: %s %s: waiting for the rate limiter: %w", ErrNotSent, ep.method, ep.route, err)
+		}
+	}
+	if err := sendStopped(ctx); err != nil {
+		return fmt.Errorf("%w: %s %s: stopped before sending: %w", ErrNotSent, ep.method, ep.route, err)
 	}
 	return nil
 }

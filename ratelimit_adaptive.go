@@ -56,6 +56,11 @@ type AdaptiveLimiter struct {
 	bucket *rate.Limiter
 	pacing atomic.Bool  // the bucket is consulted (a ceiling, or a throttle seen)
 	sent   atomic.Int64 // attempts let through since the last Observe
+	// sampleDue is when the send-rate sample under way is complete (unix
+	// ns). Before pacing, Observe takes the lock only then, so that the
+	// default limiter costs a few atomic operations per call until the
+	// server first throttles one.
+	sampleDue atomic.Int64
 	now    func() time.Time
 
 	mu        sync.Mutex
@@ -134,6 +139,9 @@ func (a *AdaptiveLimiter) Wait(ctx context.Context) error {
 
 // Observe adjusts the rate to an answer.
 func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
+	if !o.Throttled && !a.pacing.Load() && !o.Asked.IsZero() && o.Asked.UnixNano() < a.sampleDue.Load() {
+		return // nothing to learn, nor to measure yet
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
@@ -183,6 +191,7 @@ func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
 func (a *AdaptiveLimiter) measure(now time.Time) {
 	if a.sampleStart.IsZero() {
 		a.sampleStart = now
+		a.sampleDue.Store(now.Add(adaptiveBucket).UnixNano())
 	}
 	a.sampleCount += int(a.sent.Swap(0))
 	elapsed := now.Sub(a.sampleStart)
@@ -195,6 +204,7 @@ func (a *AdaptiveLimiter) measure(now time.Time) {
 		}
 		a.sampled = true
 		a.sampleStart, a.sampleCount = now, 0
+		a.sampleDue.Store(now.Add(adaptiveBucket).UnixNano())
 		return
 	}
 	if !a.sampled {

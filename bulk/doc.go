@@ -72,8 +72,18 @@
 //
 // When ctx ends, no new chunk starts; chunks already running finish and
 // their outcomes are recorded and reported before Run returns ctx.Err().
-// The calls in flight see ctx end too, unless Job.Grace gives them time to
-// finish; the SDK reports an unsafe call that was sent and then cancelled as
-// chatadmin.ErrOutcomeUnknown, so it is recorded Unknown, not Failed. Items
-// read but not started are not reported; a resumed run does them.
+// Calls still waiting for the Client's rate limiter stop at once and send
+// nothing (Do's context carries chatadmin.StopSending); only calls already
+// sent get Job.Grace to finish, and closing Job.Abort ends the Grace early
+// (a second Ctrl-C). The SDK reports an unsafe call that was sent and then
+// cancelled as chatadmin.ErrOutcomeUnknown, so it is recorded Unknown, not
+// Failed.
+//
+// An item whose call the run's stop ended before it was sent is no outcome:
+// it is not reported, and the journal records it "notsent" (undoing its
+// "started" record), so that a resumed run does it. The SDK marks such a
+// call with chatadmin.ErrNotSent; for a job that is not Idempotent, any
+// error of Do other than ErrOutcomeUnknown says the same. A call of an
+// idempotent job cut after it may have been sent is Unknown. Items read
+// but not started are not reported either; a resumed run does them.
 package bulk

@@ -10,9 +10,10 @@ import (
 // Options are the settings the typed helpers pass on to their Job. The
 // zero value runs with DefaultConcurrency, no journal and no callbacks.
 type Options struct {
-	Concurrency int           // Job.Concurrency
-	Journal     string        // Job.Journal
-	Grace       time.Duration // Job.Grace
+	Concurrency int             // Job.Concurrency
+	Journal     string          // Job.Journal
+	Grace       time.Duration   // Job.Grace
+	Abort       <-chan struct{} // Job.Abort
 	// OnResult, OnProgress and Collect are those of Job; the key of a
 	// result is the user or message id.
 	OnResult   func(Result[string])
@@ -25,7 +26,7 @@ type Options struct {
 func idJob(name string, size int, o *Options, do func(ctx context.Context, ids []string) error) *Job[string] {
 	j := &Job[string]{Name: name, Idempotent: true, ChunkSize: size, Do: do}
 	if o != nil {
-		j.Concurrency, j.Journal, j.Grace = o.Concurrency, o.Journal, o.Grace
+		j.Concurrency, j.Journal, j.Grace, j.Abort = o.Concurrency, o.Journal, o.Grace, o.Abort
 		j.OnResult, j.OnProgress, j.Collect = o.OnResult, o.OnProgress, o.Collect
 	}
 	return j
@@ -133,7 +134,7 @@ func UpdateUsers(ctx context.Context, c *chatadmin.Client, updates Items[UserUpd
 			return err
 		}}
 	if o != nil {
-		j.Concurrency, j.Journal, j.Grace, j.OnProgress, j.Collect = o.Concurrency, o.Journal, o.Grace, o.OnProgress, o.Collect
+		j.Concurrency, j.Journal, j.Grace, j.Abort, j.OnProgress, j.Collect = o.Concurrency, o.Journal, o.Grace, o.Abort, o.OnProgress, o.Collect
 		if o.OnResult != nil {
 			j.OnResult = func(r Result[UserUpdate]) {
 				o.OnResult(Result[string]{Item: r.Item.UserID, Key: r.Key, Status: r.Status, Err: r.Err, FromJournal: r.FromJournal})

@@ -59,9 +59,12 @@ type Job[T any] struct {
 	JournalSyncRecords  int
 	JournalSyncInterval time.Duration
 
-	// Grace lets the calls in flight when ctx ends run for up to this long
-	// before they are cancelled too; 0 cancels them with ctx.
+	// Grace lets the calls already sent when ctx ends run for up to this
+	// long before they are cancelled too; 0 cancels them with ctx. Calls
+	// still waiting for the Client's rate limiter stop at once (see
+	// chatadmin.StopSending). Closing Abort ends the Grace early.
 	Grace time.Duration
+	Abort <-chan struct{}
 
 	// OnResult, when set, receives every item's result. OnProgress, when
 	// set, receives a snapshot after every result. Both are called on the
@@ -86,6 +89,7 @@ type chunk[T any] struct {
 	err         error
 	fromJournal bool
 	noRecord    bool // an outcome the journal must not record
+	unsent      bool // no outcome: the run's stop ended the call before it was sent
 }
 
 // Run runs the job over items and returns when every item read has ended
@@ -216,9 +220,10 @@ func (j *Job[T]) opContext(ctx context.Context) (context.Context, context.Cancel
 			defer t.Stop()
 			select {
 			case <-t.C:
-				cancel()
+			case <-j.Abort:
 			case <-finished:
 			}
+			cancel()
 		case <-finished:
 		}
 	}()
@@ -334,22 +339,47 @@ func (r *run[T]) work(ctx, runCtx, opCtx context.Context, work <-chan chunk[T], 
 				continue
 			}
 		}
-		err := r.job.Do(opCtx, c.items)
-		switch {
-		case err == nil:
-			c.status = Done
-		case errors.Is(err, chatadmin.ErrOutcomeUnknown):
-			c.status, c.err = Unknown, err
-		default:
-			c.status, c.err = Failed, err
-		}
+		// Calls still waiting for the limiter when the run stops send
+		// nothing; only those already sent get the Grace.
+		err := r.job.Do(chatadmin.StopSending(opCtx, runCtx), c.items)
+		c.status, c.unsent, c.err = r.classify(err, runCtx.Err() != nil || ctx.Err() != nil)
 		results <- c
 	}
+}
+
+// classify turns Do's error into the chunk's status. A call that the
+// run's own stop ended before it was sent is no outcome (unsent): the
+// resumed run does it. The SDK says so with chatadmin.ErrNotSent; for a job
+// that is not idempotent, Do's contract says so of any error but
+// ErrOutcomeUnknown. A call of an idempotent job cut by the stop after it
+// may have been sent is Unknown: a resumed run does it again.
+func (r *run[T]) classify(err error, stopped bool) (_ Status, unsent bool, _ error) {
+	cut := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	switch {
+	case err == nil:
+		return Done, false, nil
+	case errors.Is(err, chatadmin.ErrOutcomeUnknown):
+		return Unknown, false, err
+	case stopped && (errors.Is(err, chatadmin.ErrNotSent) || cut && !r.job.Idempotent):
+		return 0, true, err
+	case stopped && cut:
+		return Unknown, false, fmt.Errorf("%w: stopped in flight: %w", chatadmin.ErrOutcomeUnknown, err)
+	}
+	return Failed, false, err
 }
 
 // record journals, counts and reports the results of a chunk.
 func (r *run[T]) record(c chunk[T], sum *Summary[T], start time.Time) {
 	j := r.job
+	if c.unsent {
+		if r.journal != nil && !j.Idempotent {
+			// Undo the started records: the item was never sent.
+			for _, k := range c.keys {
+				r.journal.append(k, statusNotSent, "")
+			}
+		}
+		return
+	}
 	var errText string
 	if c.err != nil && r.journal != nil && !c.noRecord {
 		errText = c.err.Error()

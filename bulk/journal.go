@@ -62,7 +62,12 @@ type journalRecord struct {
 	Format *int   `json:"bulkJournal,omitempty"` // set only on a header: a header in the middle is corruption
 }
 
-const statusStarted = "started"
+// statusStarted precedes an unsafe call; statusNotSent undoes it when the
+// run's stop ended the call before it was sent (the item has no outcome).
+const (
+	statusStarted = "started"
+	statusNotSent = "notsent"
+)
 
 // prior is what an earlier run recorded for a key.
 type prior struct {
@@ -228,7 +233,11 @@ func parseJournal(data []byte, job string, idempotent bool) (map[string]prior, i
 				}
 				return nil, 0, fmt.Errorf("%w: line %d: %v", ErrJournalCorrupt, lineNo, err)
 			}
-			priors[r.Key] = prior{status: r.Status, err: r.Err}
+			if r.Status == statusNotSent {
+				delete(priors, r.Key)
+			} else {
+				priors[r.Key] = prior{status: r.Status, err: r.Err}
+			}
 		}
 		off += end + 1
 	}
@@ -237,7 +246,7 @@ func parseJournal(data []byte, job string, idempotent bool) (map[string]prior, i
 
 func knownStatus(s string) bool {
 	switch s {
-	case statusStarted, "done", "failed", "unknown":
+	case statusStarted, statusNotSent, "done", "failed", "unknown":
 		return true
 	}
 	return false
