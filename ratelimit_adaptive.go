@@ -61,7 +61,7 @@ type AdaptiveLimiter struct {
 	// default limiter costs a few atomic operations per call until the
 	// server first throttles one.
 	sampleDue atomic.Int64
-	now    func() time.Time
+	now       func() time.Time
 
 	mu        sync.Mutex
 	ceiling   float64 // 0: none
