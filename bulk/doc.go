@@ -18,7 +18,10 @@
 // operation did not take effect), Unknown (the error wraps
 // chatadmin.ErrOutcomeUnknown: it may have taken effect), or Skipped (the
 // journal says an earlier run did it). A chunk's error is every item's
-// error. Rate limits are the Client's business: the runner only bounds how
+// error, except that an idempotent job splits a chunk the server refused
+// for what may be some items' fault (a 4xx other than the token, a
+// permission or the rate limit) and does the halves again, down to single
+// items, so that each item gets its own result. Rate limits are the Client's business: the runner only bounds how
 // many calls are in flight.
 //
 // # The journal

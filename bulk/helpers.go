@@ -54,8 +54,9 @@ func UnbanUsers(ctx context.Context, c *chatadmin.Client, ids Items[string], o *
 }
 
 // AddChannelUsers adds the users of ids to a channel, chatadmin.MaxUserIDs
-// per call ("channel.add/<channelID>"). A call's error is the error of all
-// its users.
+// per call ("channel.add/<channelID>"). A call the server refuses for some
+// of its users (one banned in the channel) is split until each user has
+// its own result.
 func AddChannelUsers(ctx context.Context, c *chatadmin.Client, channelID string, ids Items[string], o *Options) (*Summary[string], error) {
 	return idJob("channel.add/"+channelID, chatadmin.MaxUserIDs, o, list(channelID, c.Channels.AddUsers)).Run(ctx, ids)
 }
@@ -74,8 +75,8 @@ func BanChannelUsers(ctx context.Context, c *chatadmin.Client, channelID string,
 
 // UnbanChannelUsers lifts the channel ban of the users of ids,
 // chatadmin.MaxUserIDs per call ("channel.unban/<channelID>"). The server
-// refuses a call in which any user is not banned (chatadmin.CodeNotBanned),
-// which fails the call's whole chunk.
+// refuses a call in which any user is not banned (chatadmin.CodeNotBanned);
+// the runner then splits the chunk, so only those users fail.
 func UnbanChannelUsers(ctx context.Context, c *chatadmin.Client, channelID string, ids Items[string], o *Options) (*Summary[string], error) {
 	return idJob("channel.unban/"+channelID, chatadmin.MaxUserIDs, o, list(channelID, c.Channels.UnbanUsers)).Run(ctx, ids)
 }

@@ -341,10 +341,49 @@ func (r *run[T]) work(ctx, runCtx, opCtx context.Context, work <-chan chunk[T], 
 		}
 		// Calls still waiting for the limiter when the run stops send
 		// nothing; only those already sent get the Grace.
-		err := r.job.Do(chatadmin.StopSending(opCtx, runCtx), c.items)
-		c.status, c.unsent, c.err = r.classify(err, runCtx.Err() != nil || ctx.Err() != nil)
-		results <- c
+		r.do(ctx, runCtx, chatadmin.StopSending(opCtx, runCtx), c, results)
 	}
+}
+
+// do calls Do on c and sends its result. A chunk of an idempotent job that
+// fails for what may be one item's fault (chunkSplittable) is halved and
+// each half done again, down to single items, so that each item gets its
+// own result rather than the chunk's error: one unknown or banned user
+// among 100 costs about 2·log2(100) = 14 calls instead of failing 99 others.
+func (r *run[T]) do(ctx, runCtx, sendCtx context.Context, c chunk[T], results chan<- chunk[T]) {
+	err := r.job.Do(sendCtx, c.items)
+	stopped := runCtx.Err() != nil || ctx.Err() != nil
+	c.status, c.unsent, c.err = r.classify(err, stopped)
+	if c.status == Failed && len(c.items) > 1 && r.job.Idempotent && !stopped && chunkSplittable(err) {
+		mid := len(c.items) / 2
+		r.do(ctx, runCtx, sendCtx, chunk[T]{items: c.items[:mid:mid], keys: c.keys[:mid:mid]}, results)
+		r.do(ctx, runCtx, sendCtx, chunk[T]{items: c.items[mid:], keys: c.keys[mid:]}, results)
+		return
+	}
+	results <- c
+}
+
+// chunkSplittable reports whether a chunk's error may be the fault of some
+// of its items (an id the server refuses: unknown, banned, not banned,
+// invalid), so that smaller chunks can succeed. Errors of the whole call
+// (the token, a permission, the rate limit, the server) are not.
+func chunkSplittable(err error) bool {
+	if errors.Is(err, chatadmin.ErrInvalidInput) {
+		return true
+	}
+	var ae *chatadmin.APIError
+	if !errors.As(err, &ae) || ae.StatusCode < 400 || ae.StatusCode > 499 {
+		return false
+	}
+	switch {
+	case ae.StatusCode == 401, ae.StatusCode == 429, ae.StatusCode == 408:
+		return false
+	}
+	switch ae.Code {
+	case chatadmin.CodeUnauthorized, chatadmin.CodePermissionDenied, chatadmin.CodeForbidden, chatadmin.CodeRateLimited:
+		return false
+	}
+	return true
 }
 
 // classify turns Do's error into the chunk's status. A call that the
