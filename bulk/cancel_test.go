@@ -32,7 +32,7 @@ func TestCancelStopsLimiterWaitsAtOnce(t *testing.T) {
 	_, err = c2.Channels.Create(context.Background(), "ch", nil)
 	require.NoError(t, err)
 	srv.ResetRequests()
-	srv.InjectFault(chatadmintest.Fault{Route: "POST /api/v2/messages", Delay: 300 * time.Millisecond})
+	srv.InjectFault(chatadmintest.Fault{Route: "POST /api/v2/message", Delay: 300 * time.Millisecond})
 
 	path := journalPath(t)
 	ctx, cancel := context.WithCancel(context.Background())

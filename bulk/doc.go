@@ -37,6 +37,18 @@
 //     (Failed, or Unknown for the user to reconcile, with FromJournal set)
 //     and never sent again.
 //
+// Reconciliation: for a job that is not idempotent, Job.Reconcile, when
+// set, settles an earlier run's unknown items on resume by asking the
+// server whether each took effect: Done if it did, sent now if it did not,
+// Unknown (listed in Summary.UnknownKeys) if the server cannot tell. The
+// helpers CreateChannels (a channel id that exists), CreateMessages with
+// markers (a per-item tag found with the message query's tag filter),
+// AddBlacklistRules and AddWhitelistRules (the rules listed by pattern) and
+// AddReactions (the message's reactors) set it, so that their work is done
+// exactly once across crashes on an API without idempotency keys. A call
+// the server is still working on when the resumed run asks (a request
+// stuck behind a gateway) can be missed: resume after such calls time out.
+//
 // A journal whose header names another job (or the same job with another
 // Idempotent setting) is refused with ErrJournalMismatch.
 //

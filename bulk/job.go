@@ -44,6 +44,17 @@ type Job[T any] struct {
 	// must mean that the operation surely did not take effect. Do is called
 	// from up to Concurrency goroutines at once and must not keep chunk.
 	Do func(ctx context.Context, chunk []T) error
+	// Reconcile, for a job that is not Idempotent, settles on a resumed run
+	// an item that an earlier run sent without learning its outcome
+	// (recorded unknown, or started without an outcome): it asks the server
+	// whether the operation took effect. true: it did, and the item is
+	// Done; false: it did not, and this run sends it; an error: the server
+	// cannot tell now, and the item stays Unknown. nil leaves such items
+	// Unknown for a person. It is called from the workers, like Do, and may
+	// itself make the call when the server refuses a second one (a channel
+	// id that exists, a reaction already there). The helpers of this
+	// package set it where the API can tell.
+	Reconcile func(ctx context.Context, item T) (bool, error)
 	// Key returns an item's identity in the journal and in results. It may
 	// be nil for string items, whose key is the string itself.
 	Key func(T) string
@@ -90,6 +101,8 @@ type chunk[T any] struct {
 	fromJournal bool
 	noRecord    bool // an outcome the journal must not record
 	unsent      bool // no outcome: the run's stop ended the call before it was sent
+	reconcile   bool // an earlier run's unknown item, for Reconcile to settle
+	reconciled  bool // Reconcile found it took effect
 }
 
 // Run runs the job over items and returns when every item read has ended
@@ -270,7 +283,11 @@ func (r *run[T]) produce(ctx context.Context, items Items[T], work, results chan
 				continue
 			}
 			if settled, ok := r.settle(item, k); ok {
-				if !send(results, settled) {
+				to := results
+				if settled.reconcile {
+					to = work
+				}
+				if !send(to, settled) {
 					return
 				}
 				continue
@@ -308,6 +325,8 @@ func (r *run[T]) settle(item T, k string) (chunk[T], bool) {
 		return chunk[T]{}, false
 	case p.status == "failed":
 		c.status, c.err = Failed, fmt.Errorf("bulk: failed in an earlier run: %s", p.err)
+	case r.job.Reconcile != nil:
+		c = chunk[T]{items: []T{item}, keys: []string{k}, reconcile: true}
 	case p.status == "unknown":
 		c.status, c.err = Unknown, fmt.Errorf("%w (in an earlier run: %s)", chatadmin.ErrOutcomeUnknown, p.err)
 	default: // started, no outcome
@@ -326,6 +345,15 @@ func (r *run[T]) work(ctx, runCtx, opCtx context.Context, work <-chan chunk[T], 
 		if ctx.Err() != nil || runCtx.Err() != nil {
 			continue // not started: a resumed run does it
 		}
+		if c.reconcile {
+			var send bool
+			if c, send = r.reconcile(ctx, runCtx, opCtx, c); !send {
+				if c.status != 0 {
+					results <- c
+				}
+				continue
+			}
+		}
 		if r.journal != nil && !r.job.Idempotent {
 			// The started records must be on disk before anything is sent:
 			// see "Durability" in the package documentation.
@@ -343,6 +371,26 @@ func (r *run[T]) work(ctx, runCtx, opCtx context.Context, work <-chan chunk[T], 
 		// nothing; only those already sent get the Grace.
 		r.do(ctx, runCtx, chatadmin.StopSending(opCtx, runCtx), c, results)
 	}
+}
+
+// reconcile asks Reconcile about an earlier run's unknown item. It returns
+// the item's result, or send when the item did not take effect and is to
+// be sent now; neither (status 0) when this run stopped while asking: the
+// journal still says unknown, and the next run asks again.
+func (r *run[T]) reconcile(ctx, runCtx, opCtx context.Context, c chunk[T]) (_ chunk[T], send bool) {
+	took, err := r.job.Reconcile(chatadmin.StopSending(opCtx, runCtx), c.items[0])
+	switch {
+	case err != nil && (runCtx.Err() != nil || ctx.Err() != nil):
+		return chunk[T]{}, false
+	case err != nil:
+		c.status, c.err = Unknown, fmt.Errorf("%w: an earlier run sent it, and asking the server did not settle it: %w", chatadmin.ErrOutcomeUnknown, err)
+		return c, false
+	case took:
+		c.status, c.reconciled = Done, true
+		return c, false
+	}
+	c.reconcile = false
+	return c, true
 }
 
 // do calls Do on c and sends its result. A chunk of an idempotent job that
@@ -431,6 +479,9 @@ func (r *run[T]) record(c chunk[T], sum *Summary[T], start time.Time) {
 		switch c.status {
 		case Done:
 			sum.Done++
+			if c.reconciled {
+				sum.Reconciled++
+			}
 		case Failed:
 			sum.Failed++
 		case Unknown:
