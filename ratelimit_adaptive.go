@@ -159,11 +159,19 @@ func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
 		if a.pacing.Load() {
 			base = a.fill
 		}
-		a.throttled = true
-		a.lastMax = base
-		a.window = math.Cbrt(base * (1 - adaptiveBeta) / adaptiveScale)
-		a.lastCut = now
+		// Fast convergence (CUBIC, RFC 8312 §4.6): cut again below the
+		// rate of the last cut, this limiter is losing ground to others
+		// sharing the server's limit, and aims lower so that they settle
+		// on fair shares instead of holding on to an early lead.
+		target := base
+		if a.throttled && base < a.lastMax {
+			target = base * (1 + adaptiveBeta) / 2
+		}
 		next = base * adaptiveBeta
+		a.throttled = true
+		a.lastMax = target
+		a.window = math.Cbrt((target - next) / adaptiveScale)
+		a.lastCut = now
 	case a.throttled:
 		t := now.Sub(a.lastCut).Seconds() - a.window
 		next = adaptiveScale*t*t*t + a.lastMax
