@@ -83,9 +83,12 @@ func (c *Client) waitFirst(ctx context.Context, ep *endpoint, st *callState) err
 	wctx, release := waitContext(ctx)
 	defer release()
 	if c.limiter != nil {
+		paced := pacing(c.limiter)
 		st.limiterAsked = time.Now()
 		err := c.limiter.Wait(wctx)
-		st.noteLimiterWait(time.Since(st.limiterAsked))
+		if paced {
+			st.noteLimiterWait(time.Since(st.limiterAsked))
+		}
 		if err != nil {
 			if cause := context.Cause(wctx); wctx.Err() != nil && ctx.Err() == nil {
 				err = cause // StopSending's stop, not the caller's context
@@ -108,10 +111,21 @@ func (c *Client) waitRetry(req *http.Request) error {
 	if st == nil {
 		return c.limiter.Wait(req.Context())
 	}
+	paced := pacing(c.limiter)
 	st.limiterAsked = time.Now()
 	err := c.limiter.Wait(req.Context())
-	st.noteLimiterWait(time.Since(st.limiterAsked))
+	if paced {
+		st.noteLimiterWait(time.Since(st.limiterAsked))
+	}
 	return err
+}
+
+// pacing reports whether l may hold an attempt: false for an
+// AdaptiveLimiter that lets everything through until the first throttle
+// (the default), whose waits are no waits, for the Observer either.
+func pacing(l Limiter) bool {
+	a, ok := l.(*AdaptiveLimiter)
+	return !ok || a.pacing.Load()
 }
 
 // observeAnswer tells the limiter what an answer said. A 2xx whose body
