@@ -101,6 +101,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	defaultLimiter(&cfg) // ratelimit.go: adaptive pacing unless WithoutRateLimiter
 	base, err := checkBaseURL(cfg.baseURL, cfg.insecureHTTP)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package chatadmin
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -229,7 +230,8 @@ type ClientStats struct {
 	// RetryBudgetCapacity its ceiling; both are 0 when the budget is off.
 	RetryBudget, RetryBudgetCapacity float64
 	// LimiterRate is the rate, in requests per second, that the client's
-	// rate limiter allows now; 0 without a limiter.
+	// rate limiter allows now; 0 without a limiter or while it does not
+	// pace (the default limiter before the first throttle).
 	LimiterRate float64
 }
 
@@ -246,9 +248,10 @@ func (c *Client) Stats() ClientStats {
 }
 
 // limiterRate is the rate limiter's current rate (requests per second),
-// for a Limiter that reports one (see Limiter), else 0.
+// for a Limiter that reports one (see Limiter), else 0; 0 too for +Inf,
+// no pacing, which a metrics backend cannot plot.
 func (c *Client) limiterRate() float64 {
-	if r, ok := c.limiter.(interface{ Rate() float64 }); ok {
+	if r, ok := c.limiter.(interface{ Rate() float64 }); ok && !math.IsInf(r.Rate(), 1) {
 		return r.Rate()
 	}
 	return 0

@@ -27,6 +27,7 @@ type config struct {
 	budgetRefund     float64
 	observer         Observer
 	limiter          Limiter
+	noLimiter        bool // WithoutRateLimiter: no default limiter
 }
 
 // Defaults chosen for an admin backend: a handful of attempts with short

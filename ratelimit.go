@@ -2,6 +2,7 @@ package chatadmin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -50,24 +51,71 @@ type LimitObservation struct {
 }
 
 // WithRateLimiter makes every attempt of the Client's calls wait for l
-// first and reports each answer to l (see Limiter). nil, the default,
-// sends without waiting: the client then relies on the server's 429s and
-// the retry policy alone. NewAdaptiveLimiter is the usual choice.
+// first and reports each answer to l (see Limiter). nil keeps the default:
+// a Client of its own gets an AdaptiveLimiter without a ceiling, which lets
+// every call through at no cost until the server first throttles one (429
+// or code 400311) and from then on paces the Client just under the
+// server's limit. Give one Limiter to every Client of a token in a
+// process; for several processes that share a token, the redislimit
+// module's limiter holds them together at the limit, where unshared
+// adaptive limiters each find their share only by being throttled.
 func WithRateLimiter(l Limiter) Option {
-	return func(c *config) error { c.limiter = l; return nil }
+	return func(c *config) error { c.limiter, c.noLimiter = l, false; return nil }
+}
+
+// WithoutRateLimiter turns the default pacing off: calls are sent without
+// waiting, and the client relies on the server's 429s and the retry policy
+// alone.
+func WithoutRateLimiter() Option {
+	return func(c *config) error { c.limiter, c.noLimiter = nil, true; return nil }
+}
+
+// defaultLimiter is the Limiter of a Client configured without one.
+func defaultLimiter(cfg *config) {
+	if cfg.limiter == nil && !cfg.noLimiter {
+		cfg.limiter = NewAdaptiveLimiter(AdaptiveLimiterConfig{})
+	}
+}
+
+// waitFirst waits for the limiter before a call's first attempt, and is
+// the last look before it is sent. The call has sent nothing yet, so an
+// error here is never ErrOutcomeUnknown: it wraps ErrNotSent. The wait and
+// the look also end with StopSending's stop, which rides in the caller's
+// ctx (grace.go); rctx is the call's own context (attempts).
+func (c *Client) waitFirst(ctx, rctx context.Context, st *callState) error {
+	wctx, stop := rctx, sendStop(ctx)
+	if stop != nil {
+		var cancel context.CancelCauseFunc
+		wctx, cancel = context.WithCancelCause(rctx)
+		unhook := context.AfterFunc(stop, func() { cancel(context.Cause(stop)) })
+		defer func() { unhook(); cancel(nil) }()
+	}
+	if err := c.waitLimiter(wctx, st); err != nil {
+		if wctx.Err() != nil && rctx.Err() == nil {
+			err = context.Cause(wctx) // StopSending's stop, not the caller's context
+		}
+		return fmt.Errorf("%w: %s %s: waiting for the rate limiter: %w", ErrNotSent, st.ep.method, st.ep.route, err)
+	}
+	if stop != nil && stop.Err() != nil {
+		return fmt.Errorf("%w: %s %s: stopped before sending: %w", ErrNotSent, st.ep.method, st.ep.route, context.Cause(stop))
+	}
+	return nil
 }
 
 // waitLimiter waits for the limiter before each attempt of a call, the
-// first and every retry: the one place a call waits for permission. A
-// Limiter whose Wait ignores its context must not hold the call past it,
-// so Wait runs on a goroutine of its own unless the Limiter is known to
-// honour ctx; an abandoned Wait ends on its own.
+// first (through waitFirst) and every retry: the one place a call waits
+// for permission. A Limiter whose Wait ignores its context must not hold
+// the call past it, so Wait runs on a goroutine of its own unless the
+// Limiter is known to honour ctx; an abandoned Wait ends on its own.
 func (c *Client) waitLimiter(ctx context.Context, st *callState) error {
 	if c.limiter == nil {
 		return nil
 	}
+	paced := pacing(c.limiter)
 	st.limiterAsked = time.Now()
-	defer func() { st.noteLimiterWait(time.Since(st.limiterAsked)) }()
+	if paced {
+		defer func() { st.noteLimiterWait(time.Since(st.limiterAsked)) }()
+	}
 	if _, ok := c.limiter.(*AdaptiveLimiter); ok || ctx.Done() == nil {
 		return c.limiter.Wait(ctx)
 	}
@@ -79,6 +127,14 @@ func (c *Client) waitLimiter(ctx context.Context, st *callState) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// pacing reports whether l may hold an attempt: false for an
+// AdaptiveLimiter that lets everything through until the first throttle
+// (the default), whose waits are no waits, for the Observer either.
+func pacing(l Limiter) bool {
+	a, ok := l.(*AdaptiveLimiter)
+	return !ok || a.pacing.Load()
 }
 
 // observeAnswer tells the limiter what an answer said. A 2xx whose body
@@ -93,7 +149,11 @@ func (c *Client) observeAnswer(ctx context.Context, st *callState, resp *http.Re
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		o.Throttled = true
-	case resp.StatusCode >= 400:
+	case resp.StatusCode >= 400 && resp.StatusCode < 500:
+		// The rate-limit code comes with a 4xx (or a 2xx: observeThrottledBody).
+		// A 5xx body is not read for it: the limiter is on by default, and
+		// reading every retried 5xx's body (up to the 1 MiB error cap) would
+		// cost each attempt of a failing server that much memory.
 		o.Throttled = st.errorCode(ctx, resp) == CodeRateLimited
 	}
 	if o.Throttled {

@@ -56,7 +56,12 @@ type AdaptiveLimiter struct {
 	bucket *rate.Limiter
 	pacing atomic.Bool  // the bucket is consulted (a ceiling, or a throttle seen)
 	sent   atomic.Int64 // attempts let through since the last Observe
-	now    func() time.Time
+	// sampleDue is when the send-rate sample under way is complete (unix
+	// ns). Before pacing, Observe takes the lock only then, so that the
+	// default limiter costs a few atomic operations per call until the
+	// server first throttles one.
+	sampleDue atomic.Int64
+	now       func() time.Time
 
 	mu        sync.Mutex
 	ceiling   float64 // 0: none
@@ -134,6 +139,9 @@ func (a *AdaptiveLimiter) Wait(ctx context.Context) error {
 
 // Observe adjusts the rate to an answer.
 func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
+	if !o.Throttled && !a.pacing.Load() && !o.Asked.IsZero() && o.Asked.UnixNano() < a.sampleDue.Load() {
+		return // nothing to learn, nor to measure yet
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
@@ -151,11 +159,19 @@ func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
 		if a.pacing.Load() {
 			base = a.fill
 		}
-		a.throttled = true
-		a.lastMax = base
-		a.window = math.Cbrt(base * (1 - adaptiveBeta) / adaptiveScale)
-		a.lastCut = now
+		// Fast convergence (CUBIC, RFC 8312 §4.6): cut again below the
+		// rate of the last cut, this limiter is losing ground to others
+		// sharing the server's limit, and aims lower so that they settle
+		// on fair shares instead of holding on to an early lead.
+		target := base
+		if a.throttled && base < a.lastMax {
+			target = base * (1 + adaptiveBeta) / 2
+		}
 		next = base * adaptiveBeta
+		a.throttled = true
+		a.lastMax = target
+		a.window = math.Cbrt((target - next) / adaptiveScale)
+		a.lastCut = now
 	case a.throttled:
 		t := now.Sub(a.lastCut).Seconds() - a.window
 		next = adaptiveScale*t*t*t + a.lastMax
@@ -183,6 +199,7 @@ func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
 func (a *AdaptiveLimiter) measure(now time.Time) {
 	if a.sampleStart.IsZero() {
 		a.sampleStart = now
+		a.sampleDue.Store(now.Add(adaptiveBucket).UnixNano())
 	}
 	a.sampleCount += int(a.sent.Swap(0))
 	elapsed := now.Sub(a.sampleStart)
@@ -195,6 +212,7 @@ func (a *AdaptiveLimiter) measure(now time.Time) {
 		}
 		a.sampled = true
 		a.sampleStart, a.sampleCount = now, 0
+		a.sampleDue.Store(now.Add(adaptiveBucket).UnixNano())
 		return
 	}
 	if !a.sampled {

@@ -134,3 +134,21 @@ func TestAdaptiveRateFollowsWhatIsSent(t *testing.T) {
 	}
 	assert.LessOrEqual(t, a.Rate(), 20.5, "an idle spell does not let the rate climb past twice what is sent")
 }
+
+// TestAdaptiveFastConvergence: a second cut below the rate of the first
+// means other clients took a share of the server's limit; the limiter
+// then aims below its new rate, not back at its old one, so that an early
+// lead is given up (issue 17: unshared limiters split the limit 2.3 to 1).
+func TestAdaptiveFastConvergence(t *testing.T) {
+	a, clk := newFakeAdaptive(AdaptiveLimiterConfig{})
+	for range 200 {
+		answer(a, clk, false, 5*time.Millisecond) // 200 answers/s
+	}
+	answer(a, clk, true, 0)
+	first := a.lastMax
+	clk.advance(10 * time.Millisecond)
+	answer(a, clk, true, 0) // throttled again at 85 % of the first rate
+	base := first * adaptiveBeta
+	assert.InDelta(t, base*(1+adaptiveBeta)/2, a.lastMax, 0.01, "the plateau is below the rate of this cut")
+	assert.InDelta(t, base*adaptiveBeta, a.Rate(), 0.01)
+}

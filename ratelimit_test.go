@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"sync"
 	"testing"
@@ -165,8 +166,19 @@ func TestRateLimiterAdaptiveDeadlineFailsAtOnce(t *testing.T) {
 	assert.EqualValues(t, 1, n.Load())
 }
 
-func TestRateLimiterOffByDefault(t *testing.T) {
+func TestRateLimiterAdaptiveByDefault(t *testing.T) {
 	c, err := NewClient(testToken, WithBaseURL(testBase))
+	require.NoError(t, err)
+	lim, ok := c.limiter.(*AdaptiveLimiter)
+	require.True(t, ok, "the default client paces adaptively")
+	assert.True(t, math.IsInf(lim.Rate(), 1), "without a ceiling: no pacing before the first throttle")
+	c, err = NewClient(testToken, WithBaseURL(testBase), WithRateLimiter(nil))
+	require.NoError(t, err)
+	assert.IsType(t, &AdaptiveLimiter{}, c.limiter, "nil keeps the default")
+}
+
+func TestWithoutRateLimiter(t *testing.T) {
+	c, err := NewClient(testToken, WithBaseURL(testBase), WithoutRateLimiter())
 	require.NoError(t, err)
 	assert.Nil(t, c.limiter)
 }

@@ -94,8 +94,12 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 func (c *Client) attempts(ctx context.Context, base *http.Request, st *callState) (*http.Response, error) {
 	rctx := base.Context() // the caller's lifetime, with the call's state bound
 	for {
-		if err := c.waitLimiter(rctx, st); err != nil {
-			if st.attempts > 0 && ctx.Err() != nil {
+		if st.attempts == 0 {
+			if err := c.waitFirst(ctx, rctx, st); err != nil {
+				return nil, err
+			}
+		} else if err := c.waitLimiter(rctx, st); err != nil {
+			if ctx.Err() != nil {
 				return nil, c.transportError(ctx, st, ctx.Err())
 			}
 			return nil, fmt.Errorf("chatadmin: %s %s: waiting for the rate limiter: %w", st.ep.method, st.ep.route, err)

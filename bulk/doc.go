@@ -18,7 +18,10 @@
 // operation did not take effect), Unknown (the error wraps
 // chatadmin.ErrOutcomeUnknown: it may have taken effect), or Skipped (the
 // journal says an earlier run did it). A chunk's error is every item's
-// error. Rate limits are the Client's business: the runner only bounds how
+// error, except that an idempotent job splits a chunk the server refused
+// for what may be some items' fault (a 4xx other than the token, a
+// permission or the rate limit) and does the halves again, down to single
+// items, so that each item gets its own result. Rate limits are the Client's business: the runner only bounds how
 // many calls are in flight.
 //
 // # The journal
@@ -34,8 +37,27 @@
 //     (Failed, or Unknown for the user to reconcile, with FromJournal set)
 //     and never sent again.
 //
+// Reconciliation: for a job that is not idempotent, Job.Reconcile, when
+// set, settles an earlier run's unknown items on resume by asking the
+// server whether each took effect: Done if it did, sent now if it did not,
+// Unknown (listed in Summary.UnknownKeys) if the server cannot tell. The
+// helpers CreateChannels (a channel id that exists), CreateMessages with
+// markers (a per-item tag found with the message query's tag filter),
+// AddBlacklistRules and AddWhitelistRules (the rules listed by pattern) and
+// AddReactions (the message's reactors) set it, so that their work is done
+// exactly once across crashes on an API without idempotency keys. A call
+// the server is still working on when the resumed run asks (a request
+// stuck behind a gateway) can be missed: resume after such calls time out.
+//
 // A journal whose header names another job (or the same job with another
 // Idempotent setting) is refused with ErrJournalMismatch.
+//
+// A run holds an exclusive lock on its journal (flock on Unix, LockFileEx
+// on Windows) from before it reads the file until Run returns. A second run
+// on the same journal, in this process or another, is refused at once with
+// ErrJournalLocked and sends nothing: two runs would both send every item
+// neither had recorded yet. The operating system drops the lock with its
+// holder, so a run killed with SIGKILL does not block the next one.
 //
 // Durability, and why nothing unsafe is ever repeated: for a job that is not
 // idempotent, the runner appends a "started" record for every item of a
@@ -65,8 +87,18 @@
 //
 // When ctx ends, no new chunk starts; chunks already running finish and
 // their outcomes are recorded and reported before Run returns ctx.Err().
-// The calls in flight see ctx end too, unless Job.Grace gives them time to
-// finish; the SDK reports an unsafe call that was sent and then cancelled as
-// chatadmin.ErrOutcomeUnknown, so it is recorded Unknown, not Failed. Items
-// read but not started are not reported; a resumed run does them.
+// Calls still waiting for the Client's rate limiter stop at once and send
+// nothing (Do's context carries chatadmin.StopSending); only calls already
+// sent get Job.Grace to finish, and closing Job.Abort ends the Grace early
+// (a second Ctrl-C). The SDK reports an unsafe call that was sent and then
+// cancelled as chatadmin.ErrOutcomeUnknown, so it is recorded Unknown, not
+// Failed.
+//
+// An item whose call the run's stop ended before it was sent is no outcome:
+// it is not reported, and the journal records it "notsent" (undoing its
+// "started" record), so that a resumed run does it. The SDK marks such a
+// call with chatadmin.ErrNotSent; for a job that is not Idempotent, any
+// error of Do other than ErrOutcomeUnknown says the same. A call of an
+// idempotent job cut after it may have been sent is Unknown. Items read
+// but not started are not reported either; a resumed run does them.
 package bulk

@@ -10,9 +10,10 @@ import (
 // Options are the settings the typed helpers pass on to their Job. The
 // zero value runs with DefaultConcurrency, no journal and no callbacks.
 type Options struct {
-	Concurrency int           // Job.Concurrency
-	Journal     string        // Job.Journal
-	Grace       time.Duration // Job.Grace
+	Concurrency int             // Job.Concurrency
+	Journal     string          // Job.Journal
+	Grace       time.Duration   // Job.Grace
+	Abort       <-chan struct{} // Job.Abort
 	// OnResult, OnProgress and Collect are those of Job; the key of a
 	// result is the user or message id.
 	OnResult   func(Result[string])
@@ -25,7 +26,7 @@ type Options struct {
 func idJob(name string, size int, o *Options, do func(ctx context.Context, ids []string) error) *Job[string] {
 	j := &Job[string]{Name: name, Idempotent: true, ChunkSize: size, Do: do}
 	if o != nil {
-		j.Concurrency, j.Journal, j.Grace = o.Concurrency, o.Journal, o.Grace
+		j.Concurrency, j.Journal, j.Grace, j.Abort = o.Concurrency, o.Journal, o.Grace, o.Abort
 		j.OnResult, j.OnProgress, j.Collect = o.OnResult, o.OnProgress, o.Collect
 	}
 	return j
@@ -53,8 +54,9 @@ func UnbanUsers(ctx context.Context, c *chatadmin.Client, ids Items[string], o *
 }
 
 // AddChannelUsers adds the users of ids to a channel, chatadmin.MaxUserIDs
-// per call ("channel.add/<channelID>"). A call's error is the error of all
-// its users.
+// per call ("channel.add/<channelID>"). A call the server refuses for some
+// of its users (one banned in the channel) is split until each user has
+// its own result.
 func AddChannelUsers(ctx context.Context, c *chatadmin.Client, channelID string, ids Items[string], o *Options) (*Summary[string], error) {
 	return idJob("channel.add/"+channelID, chatadmin.MaxUserIDs, o, list(channelID, c.Channels.AddUsers)).Run(ctx, ids)
 }
@@ -73,8 +75,8 @@ func BanChannelUsers(ctx context.Context, c *chatadmin.Client, channelID string,
 
 // UnbanChannelUsers lifts the channel ban of the users of ids,
 // chatadmin.MaxUserIDs per call ("channel.unban/<channelID>"). The server
-// refuses a call in which any user is not banned (chatadmin.CodeNotBanned),
-// which fails the call's whole chunk.
+// refuses a call in which any user is not banned (chatadmin.CodeNotBanned);
+// the runner then splits the chunk, so only those users fail.
 func UnbanChannelUsers(ctx context.Context, c *chatadmin.Client, channelID string, ids Items[string], o *Options) (*Summary[string], error) {
 	return idJob("channel.unban/"+channelID, chatadmin.MaxUserIDs, o, list(channelID, c.Channels.UnbanUsers)).Run(ctx, ids)
 }
@@ -133,7 +135,7 @@ func UpdateUsers(ctx context.Context, c *chatadmin.Client, updates Items[UserUpd
 			return err
 		}}
 	if o != nil {
-		j.Concurrency, j.Journal, j.Grace, j.OnProgress, j.Collect = o.Concurrency, o.Journal, o.Grace, o.OnProgress, o.Collect
+		j.Concurrency, j.Journal, j.Grace, j.Abort, j.OnProgress, j.Collect = o.Concurrency, o.Journal, o.Grace, o.Abort, o.OnProgress, o.Collect
 		if o.OnResult != nil {
 			j.OnResult = func(r Result[UserUpdate]) {
 				o.OnResult(Result[string]{Item: r.Item.UserID, Key: r.Key, Status: r.Status, Err: r.Err, FromJournal: r.FromJournal})

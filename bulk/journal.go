@@ -24,15 +24,25 @@ var ErrJournalMismatch = errors.New("bulk: the journal belongs to another job")
 // item.
 var ErrJournalCorrupt = errors.New("bulk: journal corrupt")
 
+// ErrJournalLocked is returned by Run, before anything is sent, when
+// another run (in this process or another) holds the journal: two runs on
+// one journal would both send every item not yet recorded. The lock goes
+// with the run that holds it, even one killed with SIGKILL.
+var ErrJournalLocked = errors.New("bulk: the journal is in use by another run")
+
 const (
 	journalFormat = 1
 	// maxKeyBytes bounds a journal key; longer keys are refused before
 	// sending, since a journal line must stay readable.
 	maxKeyBytes = 1024
-	// maxErrBytes bounds the error text of a record (an APIError can carry
-	// a large body).
+	// maxErrBytes bounds the error text of a record as written, escapes
+	// included (an APIError can carry a large body, and an error that
+	// quotes a key of control bytes grows sixfold when escaped).
 	maxErrBytes = 512
-	// maxJournalLine is the longest line the reader accepts.
+	// maxJournalLine is the longest line the reader accepts. The writer
+	// stays under it: a key escapes to at most 6 × maxKeyBytes, the error
+	// to maxErrBytes, and the rest of a record is under 100 bytes; a
+	// header's job name is bounded like a key.
 	maxJournalLine = 8 << 10
 )
 
@@ -52,7 +62,12 @@ type journalRecord struct {
 	Format *int   `json:"bulkJournal,omitempty"` // set only on a header: a header in the middle is corruption
 }
 
-const statusStarted = "started"
+// statusStarted precedes an unsafe call; statusNotSent undoes it when the
+// run's stop ended the call before it was sent (the item has no outcome).
+const (
+	statusStarted = "started"
+	statusNotSent = "notsent"
+)
 
 // prior is what an earlier run recorded for a key.
 type prior struct {
@@ -73,7 +88,8 @@ type journalFile interface {
 // sync in progress waits for it and, if its records were not covered, runs
 // the next one with every record appended meanwhile.
 type journal struct {
-	f journalFile
+	f    journalFile
+	lock *os.File // holds the run's exclusive lock until close
 
 	mu      sync.Mutex
 	cond    sync.Cond
@@ -86,14 +102,32 @@ type journal struct {
 	syncs   int
 }
 
-// openJournal opens or creates the journal at path for job, returning the
-// records of earlier runs.
-func openJournal(path, job string, idempotent bool, open func(string) (journalFile, error)) (*journal, map[string]prior, error) {
-	data, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		data = nil
+// openJournal opens or creates the journal at path for job, locks it for
+// the run, and returns the records of earlier runs. The lock is taken on
+// its own handle before the file is read, and held until close: a second
+// run on the same journal would send every item the first one has not
+// recorded yet.
+func openJournal(path, job string, idempotent bool, open func(string) (journalFile, error)) (_ *journal, _ map[string]prior, err error) {
+	if err := validJobName(job); err != nil {
+		return nil, nil, err
+	}
+	lock, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bulk: opening journal: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			lock.Close()
+		}
+	}()
+	switch ok, err := lockFile(lock); {
 	case err != nil:
+		return nil, nil, fmt.Errorf("bulk: locking the journal %s: %w", path, err)
+	case !ok:
+		return nil, nil, fmt.Errorf("%w: %s", ErrJournalLocked, path)
+	}
+	data, err := io.ReadAll(lock)
+	if err != nil {
 		return nil, nil, fmt.Errorf("bulk: reading journal: %w", err)
 	}
 	priors, good, err := parseJournal(data, job, idempotent)
@@ -103,7 +137,7 @@ func openJournal(path, job string, idempotent bool, open func(string) (journalFi
 	if good < len(data) {
 		// A torn last line: cut it off so that the next record starts on a
 		// line of its own.
-		if err := os.Truncate(path, int64(good)); err != nil {
+		if err := lock.Truncate(int64(good)); err != nil {
 			return nil, nil, fmt.Errorf("bulk: cutting the torn last line of the journal: %w", err)
 		}
 	}
@@ -111,7 +145,7 @@ func openJournal(path, job string, idempotent bool, open func(string) (journalFi
 	if err != nil {
 		return nil, nil, fmt.Errorf("bulk: opening journal: %w", err)
 	}
-	j := &journal{f: f}
+	j := &journal{f: f, lock: lock}
 	j.cond.L = &j.mu
 	if good == 0 {
 		h, _ := json.Marshal(journalHeader{Format: journalFormat, Job: job, Idempotent: idempotent,
@@ -199,7 +233,11 @@ func parseJournal(data []byte, job string, idempotent bool) (map[string]prior, i
 				}
 				return nil, 0, fmt.Errorf("%w: line %d: %v", ErrJournalCorrupt, lineNo, err)
 			}
-			priors[r.Key] = prior{status: r.Status, err: r.Err}
+			if r.Status == statusNotSent {
+				delete(priors, r.Key)
+			} else {
+				priors[r.Key] = prior{status: r.Status, err: r.Err}
+			}
 		}
 		off += end + 1
 	}
@@ -208,7 +246,7 @@ func parseJournal(data []byte, job string, idempotent bool) (map[string]prior, i
 
 func knownStatus(s string) bool {
 	switch s {
-	case statusStarted, "done", "failed", "unknown":
+	case statusStarted, statusNotSent, "done", "failed", "unknown":
 		return true
 	}
 	return false
@@ -238,7 +276,7 @@ func (j *journal) append(key, status, errText string) uint64 {
 	b = append(b, '"')
 	if errText != "" {
 		b = append(b, `,"e":`...)
-		b = appendJSONString(b, truncateUTF8(errText, maxErrBytes))
+		b = appendJSONStringMax(b, strings.ToValidUTF8(errText, "\uFFFD"), maxErrBytes)
 	}
 	j.buf = append(b, "}\n"...)
 	j.seq++
@@ -306,6 +344,7 @@ func (j *journal) close() (syncs int, err error) {
 	if cerr := j.f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("bulk: closing journal: %w", cerr)
 	}
+	j.lock.Close() // releases the lock: only after the last record is written
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.syncs, err
@@ -313,27 +352,52 @@ func (j *journal) close() (syncs int, err error) {
 
 // appendJSONString appends s as a JSON string. s is valid UTF-8.
 func appendJSONString(b []byte, s string) []byte {
+	return appendJSONStringMax(b, s, len(s)*6)
+}
+
+// appendJSONStringMax appends s as a JSON string whose escaped contents
+// take at most limit bytes: s is cut at the last whole character that
+// fits. s is valid UTF-8.
+func appendJSONStringMax(b []byte, s string, limit int) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
+	start := len(b)
+	for i := 0; i < len(s); {
 		c := s[i]
+		size, enc := 1, 1 // bytes of s, bytes written
+		switch {
+		case c == '"' || c == '\\':
+			enc = 2
+		case c < 0x20:
+			enc = 6
+		case c >= utf8.RuneSelf:
+			_, size = utf8.DecodeRuneInString(s[i:])
+			enc = size
+		}
+		if len(b)-start+enc > limit {
+			break
+		}
 		switch {
 		case c == '"' || c == '\\':
 			b = append(b, '\\', c)
 		case c < 0x20:
 			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 		default:
-			b = append(b, c)
+			b = append(b, s[i:i+size]...)
 		}
+		i += size
 	}
 	return append(b, '"')
 }
 
-// truncateUTF8 cuts s to about n bytes and makes it valid UTF-8 (a rune
-// cut in two becomes U+FFFD).
-func truncateUTF8(s string, n int) string {
-	if len(s) > n {
-		s = s[:n]
+// validJobName refuses a name the journal's header could not hold and
+// give back as itself: the next run would find it "for another job".
+func validJobName(name string) error {
+	if len(name) > maxKeyBytes {
+		return fmt.Errorf("bulk: a job name of %d bytes is too long for the journal (at most %d)", len(name), maxKeyBytes)
 	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	if !utf8.ValidString(name) {
+		return errors.New("bulk: the job name is not valid UTF-8 and cannot be journaled")
+	}
+	return nil
 }

@@ -11,5 +11,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv(killChildEnv) != "" {
 		os.Exit(killChild())
 	}
+	if os.Getenv(reconcileChildEnv) != "" {
+		os.Exit(reconcileChild())
+	}
+	if os.Getenv(lockChildEnv) != "" {
+		os.Exit(lockChild())
+	}
 	goleak.VerifyTestMain(m)
 }

@@ -74,6 +74,9 @@ type Summary[T any] struct {
 	// Results holds every item's result, in the order they finished, when
 	// Job.Collect is set.
 	Results []Result[T]
+	// Reconciled counts the Done items that an earlier run left unknown and
+	// Job.Reconcile found had taken effect (they were not sent again).
+	Reconciled int64
 	// JournalSyncs is how many times the journal was fsynced.
 	JournalSyncs int
 }

@@ -224,9 +224,10 @@ func TestPagedSweepSpans(t *testing.T) {
 }
 
 // TestMetricsAfterFaults checks every metric after a run with a 503, a
-// rate limit with Retry-After and a success.
+// rate limit with Retry-After and a success, for a client without a
+// limiter (the default one would pace after the 429).
 func TestMetricsAfterFaults(t *testing.T) {
-	h := newHarness(t, chatadmin.WithRetryBudget(10, 0.5))
+	h := newHarness(t, chatadmin.WithRetryBudget(10, 0.5), chatadmin.WithoutRateLimiter())
 	ctx := context.Background()
 	h.srv.InjectFault(chatadmintest.Fault{Route: "GET /api/v2/roles", Status: 503})
 	_, err := h.client.Roles.List(ctx, nil) // 503, then 200

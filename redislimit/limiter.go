@@ -66,7 +66,10 @@ type Config struct {
 	Retry time.Duration
 	// MaxWait caps the wait reserved for a call without a deadline
 	// (default DefaultMaxWait); a longer one fails with an error wrapping
-	// context.DeadlineExceeded.
+	// context.DeadlineExceeded. It also tells a clock step from a long
+	// queue: a schedule further ahead than MaxWait (plus one burst) can
+	// only come from Redis's clock stepping back, and is reset. Give every
+	// replica of a tenant the same MaxWait.
 	MaxWait time.Duration
 	// Logger receives the fallback records (default slog.Default()).
 	Logger *slog.Logger

@@ -260,3 +260,36 @@ func TestWaitHonoursCancelWhileSleeping(t *testing.T) {
 	cancel()
 	assert.ErrorIs(t, <-done, context.Canceled)
 }
+
+// TestClockStepBackResetsTheSchedule: after Redis's clock steps back an
+// hour, the schedule it holds lies an hour ahead; no caller could have put
+// it there, so it is reset instead of failing every wait with "59m59s
+// would pass the deadline".
+func TestClockStepBackResetsTheSchedule(t *testing.T) {
+	srv := startRedis(t)
+	rdb := srv.client(t)
+	l := newLimiter(t, rdb, Config{Key: "tenant:step", Rate: 10, Burst: 2})
+	ctx := context.Background()
+	now, err := rdb.Time(ctx).Result()
+	require.NoError(t, err)
+	// What an hour's step back leaves: a TAT an hour ahead of Redis's clock.
+	require.NoError(t, rdb.Set(ctx, "tenant:step", now.Add(time.Hour).UnixMicro(), 0).Err())
+
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	require.NoError(t, l.Wait(short), "the stepped schedule is reset, not waited out")
+	tat, err := rdb.Get(ctx, "tenant:step").Int64()
+	require.NoError(t, err)
+	assert.Less(t, time.UnixMicro(tat).Sub(now), time.Minute, "the schedule is back near Redis's clock")
+
+	// A queue as long as MaxWait allows is not mistaken for a step.
+	q := newLimiter(t, rdb, Config{Key: "tenant:queue", Rate: 10, MaxWait: time.Second})
+	for range 10 {
+		res, err := q.reserve(ctx, time.Second)
+		require.NoError(t, err)
+		require.True(t, res.ok)
+	}
+	res, err := q.reserve(ctx, time.Second)
+	require.NoError(t, err)
+	assert.InDelta(t, float64(time.Second), float64(res.wait), float64(150*time.Millisecond), "the eleventh waits its turn")
+}

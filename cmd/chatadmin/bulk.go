@@ -191,9 +191,10 @@ func (a *app) runBulk(ctx context.Context, c *chatadmin.Client, verb string, f *
 		return usageErrorf("--concurrency must be at least 1, got %d", f.concurrency)
 	}
 	o := &bulk.Options{Concurrency: f.concurrency, Journal: f.journal,
-		// On Ctrl-C the calls in flight get this long to finish, so that
-		// they are recorded done rather than cut off.
-		Grace: 10 * time.Second}
+		// On Ctrl-C the calls already sent get this long to finish, so
+		// that they are recorded done rather than cut off; a second
+		// Ctrl-C (abortOf) cuts them off at once.
+		Grace: 10 * time.Second, Abort: abortOf(ctx)}
 	if a.dryRun && f.journal != "" {
 		// A dry run must not record items as done: the real run would
 		// skip them.
@@ -224,7 +225,7 @@ func (a *app) runBulk(ctx context.Context, c *chatadmin.Client, verb string, f *
 		bar.clear()
 	}
 	if sum == nil {
-		if errors.Is(err, bulk.ErrJournalMismatch) || errors.Is(err, bulk.ErrJournalCorrupt) {
+		if errors.Is(err, bulk.ErrJournalMismatch) || errors.Is(err, bulk.ErrJournalCorrupt) || errors.Is(err, bulk.ErrJournalLocked) {
 			return &usageError{err}
 		}
 		return err
@@ -283,7 +284,7 @@ func (a *app) printItemError(r bulk.Result[string], asJSON bool) {
 // verb the CLI runs in bulk is a call the SDK classes as safe to repeat.
 func idJob(name string, chunk int, o *bulk.Options, do func(ctx context.Context, ids []string) error) *bulk.Job[string] {
 	return &bulk.Job[string]{Name: name, Idempotent: true, ChunkSize: chunk, Do: do,
-		Concurrency: o.Concurrency, Journal: o.Journal, Grace: o.Grace, OnResult: o.OnResult, OnProgress: o.OnProgress}
+		Concurrency: o.Concurrency, Journal: o.Journal, Grace: o.Grace, Abort: o.Abort, OnResult: o.OnResult, OnProgress: o.OnProgress}
 }
 
 // jobName names a channel job as the bulk package's helpers do

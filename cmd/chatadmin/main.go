@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"sync/atomic"
@@ -20,21 +21,32 @@ import (
 func main() { os.Exit(Main()) }
 
 // Main runs the command with the process's arguments and streams and
-// returns the exit code. The first SIGINT or SIGTERM cancels the command's
-// context (bulk jobs drain what is in flight and sync their journal); a
-// second one kills the process the default way.
+// returns the exit code. The first SIGINT or SIGTERM is acknowledged on
+// stderr at once and cancels the command's context: bulk jobs send nothing
+// more, let the requests already sent finish and sync their journal. A
+// second one stops now (a bulk job cuts its requests in flight and records
+// them unknown); a third kills the process the default way.
 func Main() int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	abort := make(chan struct{})
+	ctx = context.WithValue(ctx, abortKey{}, (<-chan struct{})(abort))
 	var interrupted atomic.Bool
-	sigs := make(chan os.Signal, 1)
+	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		if _, ok := <-sigs; ok {
-			interrupted.Store(true)
-			signal.Stop(sigs) // the next one is not caught
-			cancel()
+		if _, ok := <-sigs; !ok {
+			return
 		}
+		interrupted.Store(true)
+		fmt.Fprintln(os.Stderr, "\nchatadmin: stopping: nothing more is sent; waiting for the requests in flight (Ctrl-C again to stop now)")
+		cancel()
+		if _, ok := <-sigs; !ok {
+			return
+		}
+		signal.Stop(sigs) // the next one is not caught
+		fmt.Fprintln(os.Stderr, "chatadmin: stopping now: the requests in flight are cut off")
+		close(abort)
 	}()
 	a := &app{
 		stdin:     os.Stdin,
@@ -53,4 +65,14 @@ func Main() int {
 		return exitInterrupted
 	}
 	return code
+}
+
+// abortKey carries the channel the second SIGINT closes (see Main).
+type abortKey struct{}
+
+// abortOf returns the channel that a second SIGINT closes: nil outside
+// Main.
+func abortOf(ctx context.Context) <-chan struct{} {
+	ch, _ := ctx.Value(abortKey{}).(<-chan struct{})
+	return ch
 }

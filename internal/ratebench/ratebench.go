@@ -152,7 +152,52 @@ func run(cfg Config, stdout io.Writer, factories map[string]Factory, prepare fun
 		}
 	}
 	report(stdout, cfg, merge(results))
+	if len(results) > 1 {
+		shares(stdout, cfg, results)
+	}
 	return nil
+}
+
+// shares prints each process's successes after the warmup and the spread,
+// the largest share over the smallest: 1.0 is a fair split.
+func shares(w io.Writer, cfg Config, results []Result) {
+	from := int(cfg.Warmup / binWidth)
+	// Up to the first bin where any process ran out of work: after it the
+	// others have the limit to themselves.
+	end := -1
+	for _, r := range results {
+		last := 0
+		for i, v := range r.OK {
+			if v > 0 {
+				last = i
+			}
+		}
+		if end < 0 || last < end {
+			end = last
+		}
+	}
+	if end <= from {
+		fmt.Fprintln(w, "  shares:      (a process finished within the warmup)")
+		return
+	}
+	lo, hi := -1, 0
+	fmt.Fprintf(w, "  shares after %s, to the first process's end:", cfg.Warmup)
+	for _, r := range results {
+		n := 0
+		for i := from; i < end && i < len(r.OK); i++ {
+			n += r.OK[i]
+		}
+		fmt.Fprintf(w, " %d", n)
+		hi = max(hi, n)
+		if lo < 0 || n < lo {
+			lo = n
+		}
+	}
+	if lo == 0 {
+		fmt.Fprintln(w, "; spread: one process got nothing")
+		return
+	}
+	fmt.Fprintf(w, "; spread %.2f×\n", float64(hi)/float64(lo))
 }
 
 func userID(i int) string { return "u" + strconv.Itoa(i) }
@@ -216,8 +261,11 @@ func runProcess(cfg Config, factory Factory) (Result, error) {
 	start := time.Unix(0, cfg.start)
 	ct := &countingTransport{next: chatadmin.NewTransport(), start: start}
 	opts := []chatadmin.Option{chatadmin.WithBaseURL(cfg.url), chatadmin.WithHTTPClient(&http.Client{Transport: ct})}
-	if lim != nil {
+	switch {
+	case lim != nil:
 		opts = append(opts, chatadmin.WithRateLimiter(lim))
+	case cfg.Limiter == "none":
+		opts = append(opts, chatadmin.WithoutRateLimiter())
 	}
 	client, err := chatadmin.NewClient(chatadmintest.DefaultToken, opts...)
 	if err != nil {
