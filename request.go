@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/chatadmin/chatadmin-go/internal/form"
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
@@ -66,14 +65,15 @@ type payload struct {
 type formBody struct{ v any }
 
 func (f formBody) encode() (payload, error) {
-	vals, err := encodeValues(f.v)
+	vals, err := structValues(f.v)
 	if err != nil {
 		return payload{}, err
 	}
-	if err := bodyLimits.check(vals); err != nil {
+	data, err := formBytes(vals, bodyLimits)
+	if err != nil {
 		return payload{}, err
 	}
-	return payload{contentType: contentTypeForm, data: form.Bytes(vals)}, nil
+	return payload{contentType: contentTypeForm, data: data}, nil
 }
 
 // jsonBody is an application/json body.
@@ -144,15 +144,16 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 	}
 	target := c.base + path
 	if ep.query != nil {
-		vals, err := encodeValues(ep.query)
+		vals, err := structValues(ep.query)
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := queryLimits.check(vals); err != nil {
+		q, err := formBytes(vals, queryLimits)
+		if err != nil {
 			return nil, nil, err
 		}
-		if len(vals) > 0 {
-			target += "?" + vals.Encode()
+		if len(q) > 0 {
+			target += "?" + string(q)
 		}
 	}
 	var pl payload
