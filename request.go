@@ -80,10 +80,18 @@ func (f formBody) encode() (payload, error) {
 type jsonBody struct{ v any }
 
 func (j jsonBody) encode() (payload, error) {
-	if err := invalidUTF8InJSON("", j.v); err != nil {
-		return payload{}, err // encoding/json would send U+FFFD in its place
-	}
 	data, err := json.Marshal(j.v)
+	// A string that is not valid UTF-8 must be refused: encoding/json would
+	// send U+FFFD in its place. It writes each invalid byte as the escape
+	// \ufffd (a valid U+FFFD goes out as itself), and a Marshaler's output
+	// passes through unchecked: so a body that is valid UTF-8 without that
+	// escape held no such string, and the walk that names the bad value
+	// (reflection over the whole value) runs only for the others.
+	if err != nil || !utf8.Valid(data) || bytes.Contains(data, []byte(`\ufffd`)) {
+		if err := invalidUTF8InJSON("", j.v); err != nil {
+			return payload{}, err
+		}
+	}
 	if err != nil {
 		return payload{}, fmt.Errorf("chatadmin: encoding JSON body: %w", err)
 	}
