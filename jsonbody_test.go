@@ -24,7 +24,7 @@ func TestJSONBodyUTF8(t *testing.T) {
 		Data inner             `json:"data"`
 		Tags []string          `json:"tags"`
 		Meta map[string]string `json:"metadata"`
-		Raw  verbatimJSON           `json:"raw"`
+		Raw  verbatimJSON      `json:"raw"`
 	}
 	for want, v := range map[string]body{
 		"data.text":        {Data: inner{Text: "a\xffb"}},
