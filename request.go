@@ -161,7 +161,7 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 			return nil, nil, err
 		}
 		if len(q) > 0 {
-			target += "?" + string(q)
+			target = c.base + path + "?" + string(q) // one allocation
 		}
 	}
 	var pl payload
