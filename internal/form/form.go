@@ -326,12 +326,13 @@ func appendKey(b []byte, k string, vs []string) ([]byte, error) {
 	if !ok {
 		return nil, &Error{Key: strings.ToValidUTF8(k, "\uFFFD"), Msg: "is not valid UTF-8"}
 	}
-	ek := b[start:len(b):len(b)]
+	b = append(b, '=')
+	var buf [64]byte                                  // on the stack for a key of up to 62 bytes escaped
+	sep := append(append(buf[:0], '&'), b[start:]...) // "&key=", before every value after the first
 	for i, v := range vs {
 		if i > 0 {
-			b = append(append(b, '&'), ek...)
+			b = append(b, sep...)
 		}
-		b = append(b, '=')
 		if b, ok = appendEscaped(b, v); !ok {
 			return nil, &Error{Key: k, Msg: "is not valid UTF-8"}
 		}

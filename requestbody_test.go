@@ -2,7 +2,10 @@ package chatadmin
 
 import (
 	"errors"
+	"reflect"
 	"testing"
+
+	"github.com/google/go-querystring/query"
 )
 
 // verbatimJSON is a Marshaler that writes its text as it is, invalid bytes and
@@ -46,6 +49,23 @@ func TestJSONBodyUTF8(t *testing.T) {
 	} {
 		if _, err := (jsonBody{ok}).encode(); err != nil {
 			t.Errorf("%+v: %v", ok, err)
+		}
+	}
+}
+
+// TestUserIDsFormAsQueryValues checks that structValues' shortcut for the
+// id lists gives what go-querystring gives for the same struct: a field
+// added to userIDsForm without the shortcut fails here.
+func TestUserIDsFormAsQueryValues(t *testing.T) {
+	for _, ids := range [][]string{nil, {"u1"}, {"a b", "ü", "x&y=z"}} {
+		f := &userIDsForm{ids}
+		want, err := query.Values(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := structValues(f)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %v, %v, want %v", ids, got, err, want)
 		}
 	}
 }
