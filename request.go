@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/chatadmin/chatadmin-go/internal/form"
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
@@ -66,24 +65,33 @@ type payload struct {
 type formBody struct{ v any }
 
 func (f formBody) encode() (payload, error) {
-	vals, err := encodeValues(f.v)
+	vals, err := structValues(f.v)
 	if err != nil {
 		return payload{}, err
 	}
-	if err := bodyLimits.check(vals); err != nil {
+	data, err := formBytes(vals, bodyLimits)
+	if err != nil {
 		return payload{}, err
 	}
-	return payload{contentType: contentTypeForm, data: form.Bytes(vals)}, nil
+	return payload{contentType: contentTypeForm, data: data}, nil
 }
 
 // jsonBody is an application/json body.
 type jsonBody struct{ v any }
 
 func (j jsonBody) encode() (payload, error) {
-	if err := invalidUTF8InJSON("", j.v); err != nil {
-		return payload{}, err // encoding/json would send U+FFFD in its place
-	}
 	data, err := json.Marshal(j.v)
+	// A string that is not valid UTF-8 must be refused: encoding/json would
+	// send U+FFFD in its place. It writes each invalid byte as the escape
+	// \ufffd (a valid U+FFFD goes out as itself), and a Marshaler's output
+	// passes through unchecked: so a body that is valid UTF-8 without that
+	// escape held no such string, and the walk that names the bad value
+	// (reflection over the whole value) runs only for the others.
+	if err != nil || !utf8.Valid(data) || bytes.Contains(data, []byte(`\ufffd`)) {
+		if err := invalidUTF8InJSON("", j.v); err != nil {
+			return payload{}, err
+		}
+	}
 	if err != nil {
 		return payload{}, fmt.Errorf("chatadmin: encoding JSON body: %w", err)
 	}
@@ -144,15 +152,16 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 	}
 	target := c.base + path
 	if ep.query != nil {
-		vals, err := encodeValues(ep.query)
+		vals, err := structValues(ep.query)
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := queryLimits.check(vals); err != nil {
+		q, err := formBytes(vals, queryLimits)
+		if err != nil {
 			return nil, nil, err
 		}
-		if len(vals) > 0 {
-			target += "?" + vals.Encode()
+		if len(q) > 0 {
+			target = c.base + path + "?" + string(q) // one allocation
 		}
 	}
 	var pl payload

@@ -225,8 +225,9 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out response, opts ...R
 // else on a data endpoint (an HTML page from a captive portal or a proxy)
 // is not the API talking.
 func jsonContentType(ct string) bool {
-	if ct == "" {
-		return true
+	switch ct {
+	case "", "application/json", "application/json; charset=utf-8", "application/json; charset=UTF-8":
+		return true // what servers send, without parsing it (0.3 us a call)
 	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {

@@ -6,7 +6,6 @@ package form
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/url"
 	"reflect"
 	"slices"
@@ -281,11 +280,13 @@ func (l Limits) Check(vals url.Values) error {
 	return nil
 }
 
-// Bytes is vals.Encode() as bytes, built in one presized buffer: keys
-// sorted, escaped by url.QueryEscape, as url.Values.Encode writes them.
-// Encode grows a builder and the body needs bytes: this saves the regrowth
-// and the copy (a 100-id ban body is 2 KB).
-func Bytes(vals url.Values) []byte {
+// Bytes is vals.Encode() as bytes (keys sorted, keys and values escaped as
+// url.QueryEscape escapes them), built in one presized buffer, and checked
+// in the same pass: a key or value that is not valid UTF-8 (which the
+// server would store as it is, or replace) gives an *Error naming its key
+// instead. Encode and a separate check walk every value three times and
+// copy the text twice; BenchmarkBytes keeps the difference measured.
+func Bytes(vals url.Values) ([]byte, error) {
 	n := 0
 	for k, vs := range vals {
 		for _, v := range vs {
@@ -293,16 +294,96 @@ func Bytes(vals url.Values) []byte {
 		}
 	}
 	b := make([]byte, 0, n+n/4) // room for some escapes
-	for _, k := range slices.Sorted(maps.Keys(vals)) {
-		ek := url.QueryEscape(k)
-		for _, v := range vals[k] {
-			if len(b) > 0 {
-				b = append(b, '&')
-			}
-			b = append(append(append(b, ek...), '='), url.QueryEscape(v)...)
+	if len(vals) == 1 {
+		for k, vs := range vals { // no sorting: no slice of keys
+			return appendKey(b, k, vs)
 		}
 	}
-	return b
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var err error
+	for _, k := range keys {
+		if b, err = appendKey(b, k, vals[k]); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// appendKey appends k=v for each of vs, k escaped once.
+func appendKey(b []byte, k string, vs []string) ([]byte, error) {
+	if len(vs) == 0 {
+		return b, nil
+	}
+	if len(b) > 0 {
+		b = append(b, '&')
+	}
+	start := len(b)
+	b, ok := appendEscaped(b, k)
+	if !ok {
+		return nil, &Error{Key: strings.ToValidUTF8(k, "\uFFFD"), Msg: "is not valid UTF-8"}
+	}
+	b = append(b, '=')
+	var buf [64]byte                                  // on the stack for a key of up to 62 bytes escaped
+	sep := append(append(buf[:0], '&'), b[start:]...) // "&key=", before every value after the first
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, sep...)
+		}
+		if b, ok = appendEscaped(b, v); !ok {
+			return nil, &Error{Key: k, Msg: "is not valid UTF-8"}
+		}
+	}
+	return b, nil
+}
+
+// unreserved marks the bytes url.QueryEscape leaves as they are.
+var unreserved = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~") {
+		t[c] = true
+	}
+	return t
+}()
+
+const upperHex = "0123456789ABCDEF"
+
+// appendEscaped appends s escaped as url.QueryEscape escapes it (a space
+// as +, every byte but the unreserved ones as %XX), and reports whether s
+// is valid UTF-8, in one pass: the bytes past ASCII are escaped anyway,
+// and decoding their runes on the way costs little.
+func appendEscaped(b []byte, s string) ([]byte, bool) {
+	valid := true
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && unreserved[s[j]] {
+			j++
+		}
+		b = append(b, s[i:j]...)
+		if j == len(s) {
+			break
+		}
+		switch c := s[j]; {
+		case c == ' ':
+			b = append(b, '+')
+			i = j + 1
+		case c < utf8.RuneSelf:
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+			i = j + 1
+		default:
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if r == utf8.RuneError && size == 1 {
+				valid = false
+			}
+			for _, c := range []byte(s[j : j+size]) {
+				b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+			}
+			i = j + size
+		}
+	}
+	return b, valid
 }
 
 // BadUTF8 finds a string in v (a value encoding/json will encode) that is

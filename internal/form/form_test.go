@@ -2,8 +2,11 @@ package form
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 type named map[string]any
@@ -51,9 +54,92 @@ func TestShape(t *testing.T) {
 func TestBytesIsEncode(t *testing.T) {
 	for _, v := range []url.Values{nil, {}, {"a": {""}}, {"z": {"1"}, "a": {"2", "3"}, "b": nil},
 		{"userIds[]": {"u1", "u 2", "ü", "a+b&c=d", "%41", "~-._"}}, {"\x00/?#[]": {"\t\r\n \"<>\\^`{|}"}}} {
-		if got, want := string(Bytes(v)), v.Encode(); got != want {
-			t.Errorf("Bytes(%v) = %q, want %q", v, got, want)
+		b, err := Bytes(v)
+		if got, want := string(b), v.Encode(); got != want || err != nil {
+			t.Errorf("Bytes(%v) = %q, %v, want %q", v, got, err, want)
 		}
+	}
+	// Every byte alone and beside others, and every valid rune class: the
+	// escaping is url.QueryEscape's.
+	for c := range 256 {
+		s := string([]byte{byte(c)})
+		for _, v := range []string{s, "a" + s + "b", s + s, s + "é"} {
+			if !utf8.ValidString(v) {
+				continue
+			}
+			b, err := Bytes(url.Values{v: {v}})
+			if want := url.QueryEscape(v) + "=" + url.QueryEscape(v); string(b) != want || err != nil {
+				t.Errorf("Bytes of %q = %q, %v, want %q", v, b, err, want)
+			}
+		}
+	}
+	for _, v := range []string{"\u00e9", "\u20ac", "\U0001F600", "\uFFFD", "a\u00a0b"} {
+		b, err := Bytes(url.Values{"k": {v}})
+		if want := "k=" + url.QueryEscape(v); string(b) != want || err != nil {
+			t.Errorf("Bytes of %q = %q, %v, want %q", v, b, err, want)
+		}
+	}
+}
+
+// TestBytesRefusesBadUTF8 checks that a key or value that is not valid
+// UTF-8 (a lone byte, a surrogate half, a truncated rune) is refused with
+// the key named, as utf8.ValidString would refuse it.
+func TestBytesRefusesBadUTF8(t *testing.T) {
+	for _, bad := range []string{"\xff", "a\xffb", "\xed\xa0\x80", "\xe2\x82", "ok\xc0\xaf", "\xf4\x90\x80\x80"} {
+		var fe *Error
+		if _, err := Bytes(url.Values{"a": {"x"}, "k[]": {"fine", bad}}); !errors.As(err, &fe) || fe.Key != "k[]" {
+			t.Errorf("value %q: got %v", bad, err)
+		}
+		if _, err := Bytes(url.Values{"k" + bad: {"x"}}); !errors.As(err, &fe) || fe.Key != strings.ToValidUTF8("k"+bad, "\uFFFD") {
+			t.Errorf("key %q: got %v", bad, err)
+		}
+	}
+}
+
+// banForm is the body of a 100-id ban, the form the benchmarks encode.
+func banForm() url.Values {
+	ids := make([]string, 100)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("user-%04d", i)
+	}
+	return url.Values{"userIds[]": ids}
+}
+
+// BenchmarkBytes keeps Bytes measured against what it replaces, the
+// standard library's url.Values.Encode (as bytes, after checking every key
+// and value for UTF-8, which Bytes does as it writes): the rule for a
+// hand-written replacement is that it pays 3 % or goes.
+func BenchmarkBytes(b *testing.B) {
+	forms := map[string]url.Values{
+		"ban-100":  banForm(),
+		"metadata": {"channelId": {"lobby"}, "metadata[topic]": {"general news"}, "metadata[owner]": {"ops@example.com"}, "tags[]": {"a", "b", "ü"}},
+	}
+	for _, name := range []string{"ban-100", "metadata"} {
+		vals := forms[name]
+		b.Run("form="+name+"/enc=Bytes", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Bytes(vals); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("form="+name+"/enc=url.Values.Encode", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for k, vs := range vals {
+					if !utf8.ValidString(k) {
+						b.Fatal(k)
+					}
+					for _, v := range vs {
+						if !utf8.ValidString(v) {
+							b.Fatal(v)
+						}
+					}
+				}
+				_ = []byte(vals.Encode())
+			}
+		})
 	}
 }
 
