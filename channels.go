@@ -133,9 +133,8 @@ func (o *ChannelListOptions) validate() error {
 }
 
 type channelListResponse struct {
-	Results *[maxListItems]channelSlot `json:"results"`
-	Paging  paging                     `json:"paging"`
-	items   []ChannelResult            // Results checked, set by check
+	Results []ChannelResult `json:"results"`
+	Paging  paging          `json:"paging"`
 }
 
 // List returns one page of channels.
@@ -157,7 +156,7 @@ func (s *ChannelsService) List(ctx context.Context, opts *ChannelListOptions, re
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	return &Page[ChannelResult]{Items: out.items, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
+	return &Page[ChannelResult]{Items: out.Results, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
 }
 
 // Pages iterates over the pages of a channel query, starting at opts.Token

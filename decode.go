@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 
-	"github.com/chatadmin/chatadmin-go/internal/slots"
+	"github.com/chatadmin/chatadmin-go/internal/jsonbound"
 )
 
 // response is implemented by the pointer to each response type, so that
@@ -50,6 +51,8 @@ func decodeResponse(body []byte, out response) (*APIError, error) {
 	var st status
 	var err error
 	switch first := firstByte(body); {
+	case out != nil && !decodedSizeOK(body, out):
+		return nil, fmt.Errorf("the response would hold more than %d times its %d bytes once decoded", maxDecodedFactor, len(body))
 	case out == nil:
 		if first != '{' {
 			return nil, nil // OK, Success, an empty body, an array: acks
@@ -114,7 +117,7 @@ func parseErrorBody(body []byte) *APIError {
 		switch {
 		case json.Unmarshal(d, &list) == nil:
 			e.Details = list
-		case json.Unmarshal(d, &fields) == nil:
+		case decodedSizeOK(d, nil) && json.Unmarshal(d, &fields) == nil:
 			e.DetailFields = fields
 		case json.Unmarshal(d, &one) == nil:
 			e.Details = []string{one}
@@ -128,10 +131,65 @@ func errNoData(what string) error {
 	return fmt.Errorf("the response has no %s", what)
 }
 
-// maxListItems is the length of a page list's slot array (internal/slots).
-const maxListItems = slots.N
+// pageList checks a page list: present (unless optional), no longer than
+// a page, and every element valid ({} and null are not).
+func pageList[T any](list []T, what string, optional bool, valid func(*T) bool) error {
+	switch {
+	case list == nil && optional:
+		return nil
+	case list == nil:
+		return fmt.Errorf("the response has no %s list", what)
+	case len(list) > MaxPageLimit:
+		return fmt.Errorf("more than %d %s items in one page", MaxPageLimit, what)
+	}
+	for i := range list {
+		if !valid(&list[i]) {
+			return fmt.Errorf("%s #%d has no id", what, i)
+		}
+	}
+	return nil
+}
 
-// A page holds at most MaxPageLimit items: the slots hold one more.
-var _ = [1]int{}[maxListItems-MaxPageLimit-1]
+// What a response holds once decoded is bounded by the bytes received:
+// at most maxDecodedFactor times them, plus decodedSlack. The slack is a
+// page of typed items: internal/jsonbound charges every typed object as
+// the largest struct (jsonbound.MaxStruct, twice over as a slice element),
+// so a full page of minimal items ({"messageId":"m"}) is charged far more
+// than 4 times its bytes; 2 KiB per item covers a page of the largest
+// item with its pointer structs and a nested list (reaction groups).
+// Free-form data (metadata, error details), which holds 5 to 45 times its
+// size as map[string]any when its keys and values are tiny, and any list
+// longer than a few pages, are refused before they are decoded.
+const (
+	maxDecodedFactor = 4
+	decodedSlack     = MaxPageLimit * 2 << 10
+)
 
-type marker = slots.Marker
+// decodedSizeOK reports whether body, decoded into out, holds at most
+// maxDecodedFactor times its size plus decodedSlack. Client.Do's target is
+// the caller's: a struct is taken as typed as the SDK's own, anything else
+// (map[string]any, any, a slice) as free-form. A nil out is free-form
+// (error details).
+func decodedSizeOK(body []byte, out response) bool {
+	top := jsonbound.Typed
+	if r, ok := out.(*rawResponse); out == nil || ok && reflect.TypeOf(r.out).Elem().Kind() != reflect.Struct {
+		top = jsonbound.Any
+	}
+	return jsonbound.Estimate(body, top, decodedAs) <= maxDecodedFactor*int64(len(body))+decodedSlack
+}
+
+// decodedAs says what the value of a response's key decodes into: the
+// free-form maps (Metadata, APIError.DetailFields, Message.Reactions) are
+// interface values and a message's data is kept raw; the envelope's "data"
+// (depth 1) is the typed payload.
+func decodedAs(key []byte, depth int) jsonbound.Mode {
+	switch string(key) {
+	case "metadata", "detail", "reactions":
+		return jsonbound.Any
+	case "data":
+		if depth > 1 {
+			return jsonbound.Raw
+		}
+	}
+	return jsonbound.Typed
+}

@@ -193,11 +193,9 @@ func (o *MessageListOptions) wire(channelID string) *messageQuery {
 // pointer because its absence matters: no paging means the server pages by
 // channelSegment only.
 type messagesResponse struct {
-	Messages *[maxListItems]messageSlot `json:"messages"`
-	Users    *[maxListItems]userSlot    `json:"users"`
-	Paging   *paging                    `json:"paging"`
-	messages []Message                  // Messages checked, set by check
-	users    []User                     // Users checked, set by check
+	Messages []Message `json:"messages"`
+	Users    []User    `json:"users"`
+	Paging   *paging   `json:"paging"`
 }
 
 // messageCreateResponse is the payload of creates: the same shape as a
@@ -227,7 +225,7 @@ func (s *MessagesService) query(ctx context.Context, channelID string, opts *Mes
 }
 
 func newMessagePage(r *messagesResponse) *MessagePage {
-	p := &MessagePage{Page: Page[Message]{Items: r.messages}, Users: r.users}
+	p := &MessagePage{Page: Page[Message]{Items: r.Messages}, Users: r.Users}
 	if r.Paging != nil {
 		p.Next, p.Previous = r.Paging.Next, r.Paging.Previous
 	}

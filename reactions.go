@@ -58,15 +58,14 @@ func (o *ReactionListOptions) validate() error {
 }
 
 type reactorListResponse struct {
-	Reactions *[maxListItems]reactionGroup `json:"reactions"`
-	Paging    paging                       `json:"paging"`
-	items     []Reactor                    // every group's reactors, set by check
+	Reactions []reactionGroup `json:"reactions"`
+	Paging    paging          `json:"paging"`
+	items     []Reactor       // every group's reactors, set by check
 }
 
 // reactionGroup is the reactors of one referenced item.
 type reactionGroup struct {
-	Reactors *[maxListItems]reactorSlot `json:"reactors"`
-	marker
+	Reactors []Reactor `json:"reactors"`
 }
 
 // List returns one page of the reactors of a message.
@@ -219,5 +218,5 @@ func (s *ReactionsService) MostReacted(ctx context.Context, reactionName string,
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	return out.items, nil
+	return out, nil
 }

@@ -1,59 +1,20 @@
 package chatadmin
 
-import (
-	"encoding/json"
-	"fmt"
-
-	"github.com/chatadmin/chatadmin-go/internal/slots"
-)
+import "fmt"
 
 // The response types' side of decodeResponse: each wire method is the one
-// line Go needs to embed the type beside the envelope (internal/slots), and each
-// check says what the endpoint promises.
-
-// The slot types of page lists: an item and its marker (internal/slots).
-type (
-	channelSlot struct {
-		ChannelResult
-		marker
-	}
-	messageSlot struct {
-		Message
-		marker
-	}
-	userSlot struct {
-		User
-		marker
-	}
-	reactorSlot struct {
-		Reactor
-		marker
-	}
-	mostReactedSlot struct {
-		MostReactedMessage
-		marker
-	}
-)
-
-func (s *channelSlot) Open() (*ChannelResult, bool)          { return &s.ChannelResult, s.Seen() }
-func (s *messageSlot) Open() (*Message, bool)                { return &s.Message, s.Seen() }
-func (s *userSlot) Open() (*User, bool)                      { return &s.User, s.Seen() }
-func (s *userListItem) Open() (*UserInfo, bool)              { return &s.Info, s.Seen() }
-func (s *reactionGroup) Open() (*reactionGroup, bool)        { return s, s.Seen() }
-func (s *reactorSlot) Open() (*Reactor, bool)                { return &s.Reactor, s.Seen() }
-func (s *mostReactedSlot) Open() (*MostReactedMessage, bool) { return &s.MostReactedMessage, s.Seen() }
+// line Go needs to embed the type beside the envelope, and each check says
+// what the endpoint promises.
 
 func (r *channelListResponse) wire(s *status) any {
-	r.Results = slots.New[channelSlot]()
 	return &struct {
 		*channelListResponse
 		shell[channelListResponse]
 	}{r, shell[channelListResponse]{s, r}}
 }
 
-func (r *channelListResponse) check() (err error) {
-	r.items, err = slots.Items(r.Results, "channel", false, (*ChannelResult).valid)
-	return err
+func (r *channelListResponse) check() error {
+	return pageList(r.Results, "channel", false, (*ChannelResult).valid)
 }
 
 func (r *ChannelResult) wire(s *status) any {
@@ -87,20 +48,18 @@ func (r *Channel) check() error {
 }
 
 func (r *messagesResponse) wire(s *status) any {
-	r.Messages, r.Users = slots.New[messageSlot](), slots.New[userSlot]()
 	return &struct {
 		*messagesResponse
 		shell[messagesResponse]
 	}{r, shell[messagesResponse]{s, r}}
 }
 
-func (r *messagesResponse) check() (err error) {
-	if r.messages, err = slots.Items(r.Messages, "message", false, (*Message).valid); err != nil {
+func (r *messagesResponse) check() error {
+	if err := pageList(r.Messages, "message", false, (*Message).valid); err != nil {
 		return err
 	}
 	// The senders are a convenience: a page may come without them.
-	r.users, err = slots.Items(r.Users, "user", true, (*User).valid)
-	return err
+	return pageList(r.Users, "user", true, (*User).valid)
 }
 
 func (m *Message) valid() bool { return m.MessageID != "" }
@@ -136,16 +95,21 @@ func (r *MessageResult) check() error {
 }
 
 func (r *userListResponse) wire(s *status) any {
-	r.Users = slots.New[userListItem]()
 	return &struct {
 		*userListResponse
 		shell[userListResponse]
 	}{r, shell[userListResponse]{s, r}}
 }
 
-func (r *userListResponse) check() (err error) {
-	r.items, err = slots.Items(r.Users, "user", false, func(u *UserInfo) bool { return u.UserID != "" })
-	return err
+func (r *userListResponse) check() error {
+	if err := pageList(r.Users, "user", false, func(u *userListItem) bool { return u.Info.UserID != "" }); err != nil {
+		return err
+	}
+	r.items = make([]UserInfo, len(r.Users))
+	for i := range r.Users {
+		r.items[i] = r.Users[i].Info
+	}
+	return nil
 }
 
 func (r *User) wire(s *status) any {
@@ -215,7 +179,6 @@ func (r *Rule) check() error {
 }
 
 func (r *reactorListResponse) wire(s *status) any {
-	r.Reactions = slots.New[reactionGroup]()
 	return &struct {
 		*reactorListResponse
 		shell[reactorListResponse]
@@ -225,20 +188,19 @@ func (r *reactorListResponse) wire(s *status) any {
 // check flattens the reactors of every group into one page, which may not
 // hold more than a page's items in all.
 func (r *reactorListResponse) check() error {
-	groups, err := slots.Items(r.Reactions, "reaction group", false, func(g *reactionGroup) bool { return g.Reactors != nil })
+	err := pageList(r.Reactions, "reaction group", false, func(g *reactionGroup) bool { return g.Reactors != nil })
 	if err != nil {
 		return err
 	}
 	r.items = nil
-	for i := range groups {
-		reactors, err := slots.Items(groups[i].Reactors, "reactor", false, func(x *Reactor) bool { return x.ReactionID != "" })
-		if err != nil {
+	for _, g := range r.Reactions {
+		if err := pageList(g.Reactors, "reactor", false, func(x *Reactor) bool { return x.ReactionID != "" }); err != nil {
 			return err
 		}
-		if len(r.items)+len(reactors) > MaxPageLimit {
+		if len(r.items)+len(g.Reactors) > MaxPageLimit {
 			return fmt.Errorf("more than %d reactors in one page", MaxPageLimit)
 		}
-		r.items = append(r.items, reactors...)
+		r.items = append(r.items, g.Reactors...)
 	}
 	return nil
 }
@@ -271,34 +233,11 @@ func (r *removedResponse) check() error {
 	return nil
 }
 
-// UnmarshalJSON gives each group's reactors marked slots: encoding/json
-// has no other hook for a nested list. The reactor query is rare, and
-// the second pass over the group that an UnmarshalJSON costs is paid only
-// there.
-func (g *reactionGroup) UnmarshalJSON(b []byte) error {
-	type plain reactionGroup // without this method
-	g.Reactors = slots.New[reactorSlot]()
-	return json.Unmarshal(b, (*plain)(g))
-}
-
 // mostReactedResponse is a bare JSON array, flat or as the envelope's data.
-type mostReactedResponse struct {
-	list  *[maxListItems]mostReactedSlot
-	items []MostReactedMessage
-}
+type mostReactedResponse []MostReactedMessage
 
-// UnmarshalJSON decodes the array into marked slots. Only this rarely
-// called endpoint pays for the second pass an UnmarshalJSON costs.
-func (r *mostReactedResponse) UnmarshalJSON(b []byte) error {
-	r.list = slots.New[mostReactedSlot]()
-	return json.Unmarshal(b, r.list)
-}
-
-// wire does not embed the response: its UnmarshalJSON would be promoted
-// and take over the whole body.
 func (r *mostReactedResponse) wire(s *status) any { return &shell[mostReactedResponse]{s, r} }
 
-func (r *mostReactedResponse) check() (err error) {
-	r.items, err = slots.Items(r.list, "message", false, func(m *MostReactedMessage) bool { return m.MessageID != "" })
-	return err
+func (r *mostReactedResponse) check() error {
+	return pageList(*r, "message", false, func(m *MostReactedMessage) bool { return m.MessageID != "" })
 }

@@ -75,14 +75,13 @@ func (o *UserListOptions) validate() error {
 }
 
 type userListResponse struct {
-	Users  *[maxListItems]userListItem `json:"users"`
-	Paging paging                      `json:"paging"`
-	items  []UserInfo                  // Users checked, set by check
+	Users  []userListItem `json:"users"`
+	Paging paging         `json:"paging"`
+	items  []UserInfo     // Users checked, set by check
 }
 
 type userListItem struct {
 	Info UserInfo `json:"info"`
-	marker
 }
 
 // List returns one page of users.
