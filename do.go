@@ -51,6 +51,9 @@ type Request struct {
 // answers in: the envelope {"status":"success","data":…} (out receives
 // data) or the payload itself. A 2xx body whose status says "error" is an
 // *APIError. With a nil out any 2xx is success and its body is discarded.
+// A body that would hold more than 4 times its size once decoded is
+// ErrUnexpectedResponse, as for every response; into a struct, only the
+// values of "metadata", "detail" and "reactions" count as free-form maps.
 func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOption) error {
 	ep, err := r.endpoint(ctx)
 	if err != nil {
