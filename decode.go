@@ -13,23 +13,10 @@ import (
 // response is implemented by the pointer to each response type, so that
 // one generic decode serves every endpoint.
 type response interface {
-	// wire returns the value a body of either success shape decodes into
-	// in a single encoding/json pass: a struct that embeds the response
-	// (the flat shape: the payload itself) beside the envelope's status
-	// and a data field that points at the same response (the wrapped
-	// shape). The struct cannot be generic: Go does not embed type
-	// parameters, so each type writes its one line (responses.go).
-	wire(*status) any
 	// check fails when the data the endpoint promises is missing (no id,
 	// no list), so that no method returns a zero value with a nil error;
 	// call wraps its error in ErrUnexpectedResponse.
 	check() error
-}
-
-// shell is the envelope half of a wire struct: {"status":…,"data":…}.
-type shell[T any] struct {
-	Status *status `json:"status"`
-	Data   *T      `json:"data"`
 }
 
 // status is what an envelope's "status" says: true for "error" or
@@ -43,38 +30,60 @@ func (s *status) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// envelope is the wrapped shape, {"status":…,"data":…}; Data holds the
+// response pointer, which encoding/json decodes into.
+type envelope struct {
+	Status status `json:"status"`
+	Data   any    `json:"data"`
+}
+
 // decodeResponse decodes a 2xx body into out, whichever shape it has,
 // and checks that it holds the data out promises. A nil out (action
 // endpoints) accepts any body: nothing, OK, {"success":true}… It returns
-// an *APIError when the body's status says "error" or "fail".
+// an *APIError when the body's status says "error" or "fail". A body with
+// both "status" and "data" at its top level is the envelope; any other is
+// the payload itself (a flat one with a "status" is read twice, the first
+// time for its status: only odd bodies and flat errors have one).
 func decodeResponse(body []byte, out response) (*APIError, error) {
-	var st status
+	var env envelope
 	var err error
-	switch first := firstByte(body); {
-	case out != nil && !decodedSizeOK(body, out):
-		return nil, fmt.Errorf("the response would hold more than %d times its %d bytes once decoded", maxDecodedFactor, len(body))
-	case out == nil:
-		if first != '{' {
+	if out == nil {
+		if firstByte(body) != '{' {
 			return nil, nil // OK, Success, an empty body, an array: acks
 		}
-		err = json.Unmarshal(body, &shell[struct{}]{Status: &st})
-	case first == '[':
-		// A bare array (Reactions.MostReacted): only a response type
-		// that is a list accepts it; the others fail with a type error.
-		err = json.Unmarshal(body, out)
-	default:
-		err = json.Unmarshal(body, out.wire(&st))
+		err = json.Unmarshal(body, &statusOnly{&env.Status})
+	} else {
+		var target any = out
+		if r, ok := out.(*rawResponse); ok {
+			target = r.out // Client.Do's
+		}
+		keys, sizeOK := inspect(body, out)
+		switch {
+		case !sizeOK:
+			return nil, fmt.Errorf("the response would hold more than %d times its %d bytes once decoded", maxDecodedFactor, len(body))
+		case keys == hasStatus|hasData:
+			env.Data = target
+			err = json.Unmarshal(body, &env)
+		case keys == hasStatus:
+			if err = json.Unmarshal(body, &statusOnly{&env.Status}); err == nil && !env.Status {
+				err = json.Unmarshal(body, target)
+			}
+		default:
+			err = json.Unmarshal(body, target)
+		}
 	}
-	if st {
+	if env.Status {
 		return parseErrorBody(body), nil
 	}
-	if err != nil {
+	if err != nil || out == nil {
 		return nil, err
 	}
-	if out == nil {
-		return nil, nil
-	}
 	return nil, out.check()
+}
+
+// statusOnly reads a body's status alone.
+type statusOnly struct {
+	Status *status `json:"status"`
 }
 
 func firstByte(b []byte) byte {
@@ -117,7 +126,7 @@ func parseErrorBody(body []byte) *APIError {
 		switch {
 		case json.Unmarshal(d, &list) == nil:
 			e.Details = list
-		case decodedSizeOK(d, nil) && json.Unmarshal(d, &fields) == nil:
+		case decodedSizeOK(d) && json.Unmarshal(d, &fields) == nil:
 			e.DetailFields = fields
 		case json.Unmarshal(d, &one) == nil:
 			e.Details = []string{one}
@@ -165,17 +174,43 @@ const (
 	decodedSlack     = MaxPageLimit * 2 << 10
 )
 
-// decodedSizeOK reports whether body, decoded into out, holds at most
-// maxDecodedFactor times its size plus decodedSlack. Client.Do's target is
-// the caller's: a struct is taken as typed as the SDK's own, anything else
-// (map[string]any, any, a slice) as free-form. A nil out is free-form
-// (error details).
-func decodedSizeOK(body []byte, out response) bool {
+// topKeys says which of the envelope's keys a body has at its top level.
+type topKeys uint8
+
+const (
+	hasStatus topKeys = 1 << iota
+	hasData
+)
+
+// inspect reads body's top-level keys and reports whether, decoded into
+// out, it holds at most maxDecodedFactor times its size plus decodedSlack,
+// in one pass. Client.Do's target is the caller's: a struct is taken as
+// typed as the SDK's own, anything else (map[string]any, any, a slice) as
+// free-form. A nil out is free-form (error details).
+func inspect(body []byte, out response) (keys topKeys, sizeOK bool) {
 	top := jsonbound.Typed
 	if r, ok := out.(*rawResponse); out == nil || ok && reflect.TypeOf(r.out).Elem().Kind() != reflect.Struct {
 		top = jsonbound.Any
 	}
-	return jsonbound.Estimate(body, top, decodedAs) <= maxDecodedFactor*int64(len(body))+decodedSlack
+	est := jsonbound.Estimate(body, top, func(key []byte, depth int) jsonbound.Mode {
+		if depth == 1 {
+			switch string(key) {
+			case "status":
+				keys |= hasStatus
+			case "data":
+				keys |= hasData
+			}
+		}
+		return decodedAs(key, depth)
+	})
+	return keys, est <= maxDecodedFactor*int64(len(body))+decodedSlack
+}
+
+// decodedSizeOK reports whether body, decoded as free-form data, holds at
+// most maxDecodedFactor times its size plus decodedSlack.
+func decodedSizeOK(body []byte) bool {
+	_, ok := inspect(body, nil)
+	return ok
 }
 
 // decodedAs says what the value of a response's key decodes into: the

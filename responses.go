@@ -2,26 +2,11 @@ package chatadmin
 
 import "fmt"
 
-// The response types' side of decodeResponse: each wire method is the one
-// line Go needs to embed the type beside the envelope, and each check says
-// what the endpoint promises.
-
-func (r *channelListResponse) wire(s *status) any {
-	return &struct {
-		*channelListResponse
-		shell[channelListResponse]
-	}{r, shell[channelListResponse]{s, r}}
-}
+// The response types' side of decodeResponse: each check says what the
+// endpoint promises.
 
 func (r *channelListResponse) check() error {
 	return pageList(r.Results, "channel", false, (*ChannelResult).valid)
-}
-
-func (r *ChannelResult) wire(s *status) any {
-	return &struct {
-		*ChannelResult
-		shell[ChannelResult]
-	}{r, shell[ChannelResult]{s, r}}
 }
 
 func (r *ChannelResult) valid() bool { return r.Channel != nil && r.Channel.ChannelID != "" }
@@ -33,25 +18,11 @@ func (r *ChannelResult) check() error {
 	return nil
 }
 
-func (r *Channel) wire(s *status) any {
-	return &struct {
-		*Channel
-		shell[Channel]
-	}{r, shell[Channel]{s, r}}
-}
-
 func (r *Channel) check() error {
 	if r.ChannelID == "" {
 		return errNoData("channelId")
 	}
 	return nil
-}
-
-func (r *messagesResponse) wire(s *status) any {
-	return &struct {
-		*messagesResponse
-		shell[messagesResponse]
-	}{r, shell[messagesResponse]{s, r}}
 }
 
 func (r *messagesResponse) check() error {
@@ -66,13 +37,6 @@ func (m *Message) valid() bool { return m.MessageID != "" }
 
 func (u *User) valid() bool { return u.UserID != "" }
 
-func (r *messageCreateResponse) wire(s *status) any {
-	return &struct {
-		*messageCreateResponse
-		shell[messageCreateResponse]
-	}{r, shell[messageCreateResponse]{s, r}}
-}
-
 func (r *messageCreateResponse) check() error {
 	if r.Messages == nil || !r.Messages[0].valid() {
 		return errNoData("message")
@@ -80,25 +44,11 @@ func (r *messageCreateResponse) check() error {
 	return nil
 }
 
-func (r *MessageResult) wire(s *status) any {
-	return &struct {
-		*MessageResult
-		shell[MessageResult]
-	}{r, shell[MessageResult]{s, r}}
-}
-
 func (r *MessageResult) check() error {
 	if r.Message == nil || !r.Message.valid() {
 		return errNoData("message")
 	}
 	return nil
-}
-
-func (r *userListResponse) wire(s *status) any {
-	return &struct {
-		*userListResponse
-		shell[userListResponse]
-	}{r, shell[userListResponse]{s, r}}
 }
 
 func (r *userListResponse) check() error {
@@ -112,25 +62,11 @@ func (r *userListResponse) check() error {
 	return nil
 }
 
-func (r *User) wire(s *status) any {
-	return &struct {
-		*User
-		shell[User]
-	}{r, shell[User]{s, r}}
-}
-
 func (r *User) check() error {
 	if !r.valid() {
 		return errNoData("userId")
 	}
 	return nil
-}
-
-func (r *roleListResponse) wire(s *status) any {
-	return &struct {
-		*roleListResponse
-		shell[roleListResponse]
-	}{r, shell[roleListResponse]{s, r}}
 }
 
 func (r *roleListResponse) check() error {
@@ -145,13 +81,6 @@ func (r *roleListResponse) check() error {
 	return nil
 }
 
-func (r *ruleListResponse) wire(s *status) any {
-	return &struct {
-		*ruleListResponse
-		shell[ruleListResponse]
-	}{r, shell[ruleListResponse]{s, r}}
-}
-
 func (r *ruleListResponse) check() error {
 	if r.Results == nil {
 		return errNoData("rules list")
@@ -164,25 +93,11 @@ func (r *ruleListResponse) check() error {
 	return nil
 }
 
-func (r *Rule) wire(s *status) any {
-	return &struct {
-		*Rule
-		shell[Rule]
-	}{r, shell[Rule]{s, r}}
-}
-
 func (r *Rule) check() error {
 	if r.RuleID == "" {
 		return errNoData("ruleId")
 	}
 	return nil
-}
-
-func (r *reactorListResponse) wire(s *status) any {
-	return &struct {
-		*reactorListResponse
-		shell[reactorListResponse]
-	}{r, shell[reactorListResponse]{s, r}}
 }
 
 // check flattens the reactors of every group into one page, which may not
@@ -205,25 +120,11 @@ func (r *reactorListResponse) check() error {
 	return nil
 }
 
-func (r *addedResponse) wire(s *status) any {
-	return &struct {
-		*addedResponse
-		shell[addedResponse]
-	}{r, shell[addedResponse]{s, r}}
-}
-
 func (r *addedResponse) check() error {
 	if r.AddedID == "" {
 		return errNoData("addedId")
 	}
 	return nil
-}
-
-func (r *removedResponse) wire(s *status) any {
-	return &struct {
-		*removedResponse
-		shell[removedResponse]
-	}{r, shell[removedResponse]{s, r}}
 }
 
 func (r *removedResponse) check() error {
@@ -235,8 +136,6 @@ func (r *removedResponse) check() error {
 
 // mostReactedResponse is a bare JSON array, flat or as the envelope's data.
 type mostReactedResponse []MostReactedMessage
-
-func (r *mostReactedResponse) wire(s *status) any { return &shell[mostReactedResponse]{s, r} }
 
 func (r *mostReactedResponse) check() error {
 	return pageList(*r, "message", false, func(m *MostReactedMessage) bool { return m.MessageID != "" })

@@ -51,8 +51,10 @@ const (
 
 // Classify says what the value of an object's key decodes into, given the
 // key's raw bytes (without quotes) and the depth of the object that holds
-// it (1 for the body's top-level object). It is only asked inside Typed
-// values: everything under Any is Any and under Raw, Raw.
+// it (1 for the body's top-level object). It is asked inside Typed values
+// (everything under Any is Any and under Raw, Raw) and, whatever their
+// mode, for the keys of the top-level object, so that a caller learns
+// them in the same pass.
 type Classify func(key []byte, depth int) Mode
 
 type frame struct {
@@ -103,8 +105,11 @@ func Estimate(body []byte, top Mode, classify Classify) int64 {
 				if top.empty {
 					n += anyGroup
 				}
-			} else if top.mode == Typed && classify != nil {
-				keyMode = classify(body[i+1:end-1], len(stack))
+			}
+			if classify != nil && (top.mode == Typed || len(stack) == 1) {
+				if m := classify(body[i+1:end-1], len(stack)); top.mode == Typed {
+					keyMode = m
+				}
 			}
 			top.empty = false
 			keyNext, keyed = false, true
