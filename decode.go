@@ -135,9 +135,12 @@ func parseErrorBody(body []byte) *APIError {
 	return e
 }
 
-// errNoData says that a success body lacks what the endpoint promises.
-func errNoData(what string) error {
-	return fmt.Errorf("the response has no %s", what)
+// need says that a success body lacks what the endpoint promises.
+func need(ok bool, what string) error {
+	if !ok {
+		return fmt.Errorf("the response has no %s", what)
+	}
+	return nil
 }
 
 // pageList checks a page list: present (unless optional), no longer than
@@ -146,10 +149,16 @@ func pageList[T any](list []T, what string, optional bool, valid func(*T) bool) 
 	switch {
 	case list == nil && optional:
 		return nil
-	case list == nil:
-		return fmt.Errorf("the response has no %s list", what)
 	case len(list) > MaxPageLimit:
 		return fmt.Errorf("more than %d %s items in one page", MaxPageLimit, what)
+	}
+	return everyItem(list, what, valid)
+}
+
+// everyItem checks a list that must be present and hold valid elements.
+func everyItem[T any](list []T, what string, valid func(*T) bool) error {
+	if list == nil {
+		return fmt.Errorf("the response has no %s list", what)
 	}
 	for i := range list {
 		if !valid(&list[i]) {

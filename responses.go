@@ -11,19 +11,9 @@ func (r *channelListResponse) check() error {
 
 func (r *ChannelResult) valid() bool { return r.Channel != nil && r.Channel.ChannelID != "" }
 
-func (r *ChannelResult) check() error {
-	if !r.valid() {
-		return errNoData("channel")
-	}
-	return nil
-}
+func (r *ChannelResult) check() error { return need(r.valid(), "channel") }
 
-func (r *Channel) check() error {
-	if r.ChannelID == "" {
-		return errNoData("channelId")
-	}
-	return nil
-}
+func (r *Channel) check() error { return need(r.ChannelID != "", "channelId") }
 
 func (r *messagesResponse) check() error {
 	if err := pageList(r.Messages, "message", false, (*Message).valid); err != nil {
@@ -38,18 +28,10 @@ func (m *Message) valid() bool { return m.MessageID != "" }
 func (u *User) valid() bool { return u.UserID != "" }
 
 func (r *messageCreateResponse) check() error {
-	if r.Messages == nil || !r.Messages[0].valid() {
-		return errNoData("message")
-	}
-	return nil
+	return need(r.Messages != nil && r.Messages[0].valid(), "message")
 }
 
-func (r *MessageResult) check() error {
-	if r.Message == nil || !r.Message.valid() {
-		return errNoData("message")
-	}
-	return nil
-}
+func (r *MessageResult) check() error { return need(r.Message != nil && r.Message.valid(), "message") }
 
 func (r *userListResponse) check() error {
 	if err := pageList(r.Users, "user", false, func(u *userListItem) bool { return u.Info.UserID != "" }); err != nil {
@@ -62,43 +44,17 @@ func (r *userListResponse) check() error {
 	return nil
 }
 
-func (r *User) check() error {
-	if !r.valid() {
-		return errNoData("userId")
-	}
-	return nil
-}
+func (r *User) check() error { return need(r.valid(), "userId") }
 
 func (r *roleListResponse) check() error {
-	if r.Roles == nil {
-		return errNoData("roles list")
-	}
-	for i := range r.Roles {
-		if r.Roles[i].Name == "" {
-			return errNoData("publicId in a role")
-		}
-	}
-	return nil
+	return everyItem(r.Roles, "role", func(x *Role) bool { return x.Name != "" })
 }
 
 func (r *ruleListResponse) check() error {
-	if r.Results == nil {
-		return errNoData("rules list")
-	}
-	for i := range r.Results {
-		if r.Results[i].RuleID == "" {
-			return errNoData("ruleId in a rule")
-		}
-	}
-	return nil
+	return everyItem(r.Results, "rule", func(x *Rule) bool { return x.RuleID != "" })
 }
 
-func (r *Rule) check() error {
-	if r.RuleID == "" {
-		return errNoData("ruleId")
-	}
-	return nil
-}
+func (r *Rule) check() error { return need(r.RuleID != "", "ruleId") }
 
 // check flattens the reactors of every group into one page, which may not
 // hold more than a page's items in all.
@@ -120,19 +76,9 @@ func (r *reactorListResponse) check() error {
 	return nil
 }
 
-func (r *addedResponse) check() error {
-	if r.AddedID == "" {
-		return errNoData("addedId")
-	}
-	return nil
-}
+func (r *addedResponse) check() error { return need(r.AddedID != "", "addedId") }
 
-func (r *removedResponse) check() error {
-	if r.RemovedID == "" {
-		return errNoData("removedId")
-	}
-	return nil
-}
+func (r *removedResponse) check() error { return need(r.RemovedID != "", "removedId") }
 
 // mostReactedResponse is a bare JSON array, flat or as the envelope's data.
 type mostReactedResponse []MostReactedMessage
