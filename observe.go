@@ -236,10 +236,8 @@ type ClientStats struct {
 // Stats reports the client's retry budget and rate limiter state.
 func (c *Client) Stats() ClientStats {
 	var s ClientStats
-	if b := c.budget; b != nil {
-		b.mu.Lock()
-		s.RetryBudget, s.RetryBudgetCapacity = b.tokens, b.capacity
-		b.mu.Unlock()
+	if c.budget != nil {
+		s.RetryBudget, s.RetryBudgetCapacity = c.budget.Level()
 	}
 	s.LimiterRate = c.limiterRate()
 	return s

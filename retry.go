@@ -57,11 +57,11 @@ func (c *Client) afterAttempt(ctx context.Context, st *callState, resp *http.Res
 		wait, again = c.retryWait(ctx, st, advised, hasAdvice)
 	}
 	switch {
-	case again && !c.budget.take():
+	case again && !c.budget.Take():
 		again = false
 		st.budgetExhausted = true
 	case !again && err == nil && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests:
-		c.budget.succeed()
+		c.budget.Succeed()
 	}
 	c.observeAnswer(ctx, st, resp)
 	c.logAttempt(ctx, st, resp, err, again)
