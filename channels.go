@@ -220,12 +220,7 @@ func (s *ChannelsService) Create(ctx context.Context, channelID string, req *Cha
 		}
 		form.DisplayName, form.Metadata, form.Tags, form.UserIDs = req.DisplayName, req.Metadata, req.Tags, req.UserIDs
 	}
-	var out ChannelResult
-	ep := endpoint{op: "Channels.Create", method: http.MethodPost, route: "/api/v2/channel", body: formBody{&form}, class: unsafe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[ChannelResult](ctx, s.client, &endpoint{op: "Channels.Create", method: http.MethodPost, route: "/api/v2/channel", body: formBody{&form}, class: unsafe}, reqOpts)
 }
 
 type displayNameForm struct {
@@ -243,13 +238,8 @@ func (s *ChannelsService) UpdateDisplayName(ctx context.Context, channelID, disp
 	if err := checkRequired("displayName", "displayName", displayName); err != nil {
 		return nil, err
 	}
-	var out Channel
-	ep := endpoint{op: "Channels.UpdateDisplayName", method: http.MethodPost, route: "/api/v2/channel/displayName",
-		body: formBody{&displayNameForm{channelID, displayName}}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Channel](ctx, s.client, &endpoint{op: "Channels.UpdateDisplayName", method: http.MethodPost, route: "/api/v2/channel/displayName",
+		body: formBody{&displayNameForm{channelID, displayName}}, class: safe}, reqOpts)
 }
 
 // userIDsForm carries userIds[] in a form body.

@@ -2,6 +2,7 @@ package chatadmin
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -79,6 +80,18 @@ func decodeResponse(body []byte, out response) (*APIError, error) {
 		return nil, err
 	}
 	return nil, out.check()
+}
+
+// callFor sends ep and returns what its body decodes into.
+func callFor[T any, P interface {
+	*T
+	response
+}](ctx context.Context, c *Client, ep *endpoint, reqOpts []RequestOption) (*T, error) {
+	out := new(T)
+	if err := c.call(ctx, ep, P(out), reqOpts...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // statusOnly reads a body's status alone.

@@ -216,12 +216,7 @@ func (s *MessagesService) query(ctx context.Context, channelID string, opts *Mes
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	var out messagesResponse
-	ep := endpoint{op: "Messages.List", method: http.MethodPost, route: "/api/v2/messages", body: jsonBody{opts.wire(channelID)}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[messagesResponse](ctx, s.client, &endpoint{op: "Messages.List", method: http.MethodPost, route: "/api/v2/messages", body: jsonBody{opts.wire(channelID)}, class: safe}, reqOpts)
 }
 
 func newMessagePage(r *messagesResponse) *MessagePage {
@@ -279,12 +274,7 @@ type MessageResult struct {
 //
 // API: GET /api/v2/message/:messageId (query)
 func (s *MessagesService) Get(ctx context.Context, messageID string, reqOpts ...RequestOption) (*MessageResult, error) {
-	var out MessageResult
-	ep := endpoint{op: "Messages.Get", method: http.MethodGet, route: "/api/v2/message/:messageId", params: []string{messageID}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[MessageResult](ctx, s.client, &endpoint{op: "Messages.Get", method: http.MethodGet, route: "/api/v2/message/:messageId", params: []string{messageID}, class: safe}, reqOpts)
 }
 
 // MessageCreateRequest describes a new text or custom message.

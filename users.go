@@ -192,12 +192,7 @@ func (s *UsersService) Update(ctx context.Context, userID string, req *UserUpdat
 		return nil, err
 	}
 	form := userUpdateForm{UserID: userID, DisplayName: req.DisplayName, Roles: req.Roles, Metadata: req.Metadata}
-	var out User
-	ep := endpoint{op: "Users.Update", method: http.MethodPut, route: "/api/v2/users", body: formBody{&form}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[User](ctx, s.client, &endpoint{op: "Users.Update", method: http.MethodPut, route: "/api/v2/users", body: formBody{&form}, class: safe}, reqOpts)
 }
 
 type userIDForm struct {
@@ -237,11 +232,6 @@ func (s *UsersService) ClearFlags(ctx context.Context, userID string, reqOpts ..
 	if err := checkRequired("userID", "userId", userID); err != nil {
 		return nil, err
 	}
-	var out User
-	ep := endpoint{op: "Users.ClearFlags", method: http.MethodDelete, route: "/api/v2/users/:userId/flags", params: []string{userID},
-		body: formBody{}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[User](ctx, s.client, &endpoint{op: "Users.ClearFlags", method: http.MethodDelete, route: "/api/v2/users/:userId/flags", params: []string{userID},
+		body: formBody{}, class: safe}, reqOpts)
 }
