@@ -347,22 +347,14 @@ func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, r
 	ob.limiterWait = 0
 }
 
+// retryReason is one of the RetryReason… values: the statuses the policy
+// retries are spelled "status N".
 func retryReason(status int, code ErrorCode) string {
 	switch {
 	case status == 0:
 		return RetryReasonTransport
 	case code == CodeRateLimited:
 		return RetryReasonRateLimited
-	case status == http.StatusTooManyRequests:
-		return RetryReasonStatus429
-	case status == http.StatusInternalServerError:
-		return RetryReasonStatus500
-	case status == http.StatusBadGateway:
-		return RetryReasonStatus502
-	case status == http.StatusServiceUnavailable:
-		return RetryReasonStatus503
-	case status == http.StatusGatewayTimeout:
-		return RetryReasonStatus504
 	}
 	return "status " + strconv.Itoa(status)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chatadmin/chatadmin-go/internal/backoff"
+	"github.com/chatadmin/chatadmin-go/internal/redirect"
 	policy "github.com/chatadmin/chatadmin-go/internal/retrypolicy"
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 	"github.com/chatadmin/chatadmin-go/internal/stream"
@@ -92,8 +93,7 @@ func permanentError(err error) bool {
 		hostname x509.HostnameError
 		invalid  x509.CertificateInvalidError
 	)
-	return errors.Is(err, errRedirectDowngrade) || errors.Is(err, errTooManyRedirects) ||
-		errors.Is(err, errOneShotReplay) || errors.As(err, &verr) || errors.As(err, &unknown) ||
+	return redirect.Refused(err) || errors.Is(err, errOneShotReplay) || errors.As(err, &verr) || errors.As(err, &unknown) ||
 		errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 
@@ -185,15 +185,8 @@ func (c *Client) logAttempt(ctx context.Context, st *callState, resp *http.Respo
 	c.logger.LogAttrs(ctx, level, "chatadmin request", attrs...)
 }
 
-// errRedirectDowngrade stops a redirect from https to http, which would send
-// the request (and any token a server put in the URL) in clear text.
-var errRedirectDowngrade = errors.New("refusing redirect from https to http")
-
-var errTooManyRedirects = errors.New("stopped after 10 redirects")
-
 // httpClientWithRedirectPolicy copies hc (or a default client) and installs
-// a redirect policy that never carries the token to another host. net/http
-// alone would keep it for a different port on the same host name.
+// the redirect policy (internal/redirect) and the send-once guard.
 func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 	var out http.Client
 	if hc != nil {
@@ -202,22 +195,6 @@ func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 		out.Transport = NewTransport()
 	}
 	out.Transport = sendonce.Wrap(out.Transport)
-	userPolicy := out.CheckRedirect
-	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 10 {
-			return errTooManyRedirects
-		}
-		first := via[0]
-		if first.URL.Scheme == "https" && req.URL.Scheme != "https" {
-			return errRedirectDowngrade
-		}
-		if req.URL.Host != first.URL.Host || req.URL.Scheme != first.URL.Scheme {
-			req.Header.Del("Authorization")
-		}
-		if userPolicy != nil {
-			return userPolicy(req, via)
-		}
-		return nil
-	}
+	out.CheckRedirect = redirect.Policy(out.CheckRedirect)
 	return &out
 }
