@@ -117,19 +117,13 @@ func (o *ChannelListOptions) validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := checkEnum("Filter", "filter", o.Filter, ChannelFilterAll, ChannelFilterMember, ChannelFilterNotMember); err != nil {
-		return err
-	}
-	if err := checkTags("Tags", "tags", o.Tags); err != nil {
-		return err
-	}
-	if err := checkTags("ExcludeTags", "excludeTags", o.ExcludeTags); err != nil {
-		return err
-	}
-	if err := checkSkip("Skip", "options.skip", o.Skip); err != nil {
-		return err
-	}
-	return checkLimit("Limit", "options.limit", o.Limit)
+	return firstErr(
+		checkEnum("Filter", "filter", o.Filter, ChannelFilterAll, ChannelFilterMember, ChannelFilterNotMember),
+		checkTags("Tags", "tags", o.Tags),
+		checkTags("ExcludeTags", "excludeTags", o.ExcludeTags),
+		checkSkip("Skip", "options.skip", o.Skip),
+		checkLimit("Limit", "options.limit", o.Limit),
+	)
 }
 
 type channelListResponse struct {
@@ -232,10 +226,10 @@ type displayNameForm struct {
 //
 // API: POST /api/v2/channel/displayName (form)
 func (s *ChannelsService) UpdateDisplayName(ctx context.Context, channelID, displayName string, reqOpts ...RequestOption) (*Channel, error) {
-	if err := checkRequired("channelID", "channelId", channelID); err != nil {
-		return nil, err
-	}
-	if err := checkRequired("displayName", "displayName", displayName); err != nil {
+	if err := firstErr(
+		checkRequired("channelID", "channelId", channelID),
+		checkRequired("displayName", "displayName", displayName),
+	); err != nil {
 		return nil, err
 	}
 	return callFor[Channel](ctx, s.client, &endpoint{op: "Channels.UpdateDisplayName", method: http.MethodPost, route: "/api/v2/channel/displayName",
@@ -255,10 +249,10 @@ type userIDsJSON struct {
 // usersAction is the shape shared by the member, ban and unban calls: a
 // channel id in the path and a list of user ids in the body.
 func (s *ChannelsService) usersAction(ctx context.Context, op, method, route, channelID string, userIDs []string, body requestBody, reqOpts []RequestOption) error {
-	if err := checkRequired("channelID", "channelId", channelID); err != nil {
-		return err
-	}
-	if err := checkIDs("userIDs", "userIds", userIDs, MaxUserIDs); err != nil {
+	if err := firstErr(
+		checkRequired("channelID", "channelId", channelID),
+		checkIDs("userIDs", "userIds", userIDs, MaxUserIDs),
+	); err != nil {
 		return err
 	}
 	ep := endpoint{op: op, method: method, route: route, params: []string{channelID}, body: body, class: safe}

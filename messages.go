@@ -161,22 +161,14 @@ type messageQueryOptions struct {
 }
 
 func (o *MessageListOptions) validate() error {
-	if err := checkTags("Tags", "tags", o.Tags); err != nil {
-		return err
-	}
-	if err := checkTags("ExcludeTags", "excludeTags", o.ExcludeTags); err != nil {
-		return err
-	}
-	if err := checkSkip("After", "options.after", o.After); err != nil {
-		return err
-	}
-	if err := checkSkip("Before", "options.before", o.Before); err != nil {
-		return err
-	}
-	if err := checkLimit("First", "options.first", o.First); err != nil {
-		return err
-	}
-	return checkLimit("Last", "options.last", o.Last)
+	return firstErr(
+		checkTags("Tags", "tags", o.Tags),
+		checkTags("ExcludeTags", "excludeTags", o.ExcludeTags),
+		checkSkip("After", "options.after", o.After),
+		checkSkip("Before", "options.before", o.Before),
+		checkLimit("First", "options.first", o.First),
+		checkLimit("Last", "options.last", o.Last),
+	)
 }
 
 func (o *MessageListOptions) wire(channelID string) *messageQuery {
@@ -322,10 +314,10 @@ func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error
 		if r.Data != nil {
 			return nil, invalid("Data", "data", "is for custom messages: set Type to %q, or use Text", MessageTypeCustom)
 		}
-		if err := checkRequired("Text", "data.text", r.Text); err != nil {
-			return nil, err
-		}
-		if err := checkMaxChars("Text", "data.text", r.Text, MaxTextLength); err != nil {
+		if err := firstErr(
+			checkRequired("Text", "data.text", r.Text),
+			checkMaxChars("Text", "data.text", r.Text, MaxTextLength),
+		); err != nil {
 			return nil, err
 		}
 		if !utf8.ValidString(r.Text) {

@@ -72,10 +72,7 @@ type reactionGroup struct {
 //
 // API: GET /api/v2/reactions (query)
 func (s *ReactionsService) List(ctx context.Context, messageID string, opts *ReactionListOptions, reqOpts ...RequestOption) (*Page[Reactor], error) {
-	if err := checkRequired("messageID", "referenceId", messageID); err != nil {
-		return nil, err
-	}
-	if err := opts.validate(); err != nil {
+	if err := firstErr(checkRequired("messageID", "referenceId", messageID), opts.validate()); err != nil {
 		return nil, err
 	}
 	q := reactorQuery{ReferenceID: messageID, ReferenceType: referenceTypeMessage}
@@ -125,10 +122,10 @@ type reactionForm struct {
 }
 
 func newReactionForm(messageID, reactionName string) (*reactionForm, error) {
-	if err := checkRequired("messageID", "referenceId", messageID); err != nil {
-		return nil, err
-	}
-	if err := checkRequired("reactionName", "reactionName", reactionName); err != nil {
+	if err := firstErr(
+		checkRequired("messageID", "referenceId", messageID),
+		checkRequired("reactionName", "reactionName", reactionName),
+	); err != nil {
 		return nil, err
 	}
 	return &reactionForm{ReferenceID: messageID, ReferenceType: referenceTypeMessage, ReactionName: reactionName}, nil

@@ -185,10 +185,7 @@ func (r *UserUpdateRequest) validate() error {
 //
 // API: PUT /api/v2/users (form)
 func (s *UsersService) Update(ctx context.Context, userID string, req *UserUpdateRequest, reqOpts ...RequestOption) (*User, error) {
-	if err := checkRequired("userID", "userId", userID); err != nil {
-		return nil, err
-	}
-	if err := req.validate(); err != nil {
+	if err := firstErr(checkRequired("userID", "userId", userID), req.validate()); err != nil {
 		return nil, err
 	}
 	form := userUpdateForm{UserID: userID, DisplayName: req.DisplayName, Roles: req.Roles, Metadata: req.Metadata}
