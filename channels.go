@@ -150,7 +150,7 @@ func (s *ChannelsService) List(ctx context.Context, opts *ChannelListOptions, re
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	return &Page[ChannelResult]{Items: out.Results, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
+	return newPage(out.Results, &out.Paging), nil
 }
 
 // Pages iterates over the pages of a channel query, starting at opts.Token

@@ -399,6 +399,8 @@ func TestDecodeTolerances(t *testing.T) {
 		require.NoError(t, err, body)
 		require.Nil(t, apiErr)
 		assert.Equal(t, "a", out.Results[0].Channel.ChannelID)
-		assert.Equal(t, paging{Next: "n", Previous: "p"}, out.Paging)
+		page := newPage(out.Results, &out.Paging)
+		assert.Equal(t, "n", page.Next)
+		assert.Equal(t, "p", page.Previous)
 	}
 }

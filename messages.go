@@ -212,11 +212,7 @@ func (s *MessagesService) query(ctx context.Context, channelID string, opts *Mes
 }
 
 func newMessagePage(r *messagesResponse) *MessagePage {
-	p := &MessagePage{Page: Page[Message]{Items: r.Messages}, Users: r.Users}
-	if r.Paging != nil {
-		p.Next, p.Previous = r.Paging.Next, r.Paging.Previous
-	}
-	return p
+	return &MessagePage{Page: *newPage(r.Messages, r.Paging), Users: r.Users}
 }
 
 // List returns one page of a channel's messages, oldest first.

@@ -1,8 +1,8 @@
 package chatadmin
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 
@@ -19,27 +19,20 @@ type Page[T any] struct {
 }
 
 // paging is the "paging" object of list responses. The server spells the
-// previous-page token "prev" or "previous"; both decode into Previous.
+// previous-page token "prev" or "previous".
 type paging struct {
-	Next     string `json:"next,omitempty"`
-	Previous string `json:"previous,omitempty"`
+	Next     string `json:"next"`
+	Previous string `json:"previous"`
+	Prev     string `json:"prev"`
 }
 
-// UnmarshalJSON accepts both spellings of the previous-page token.
-func (p *paging) UnmarshalJSON(data []byte) error {
-	var raw struct {
-		Next     string `json:"next"`
-		Prev     string `json:"prev"`
-		Previous string `json:"previous"`
+// newPage is a page of items with p's tokens (none when p is nil).
+func newPage[T any](items []T, p *paging) *Page[T] {
+	page := &Page[T]{Items: items}
+	if p != nil {
+		page.Next, page.Previous = p.Next, cmp.Or(p.Previous, p.Prev)
 	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
-	}
-	p.Next, p.Previous = raw.Next, raw.Previous
-	if p.Previous == "" {
-		p.Previous = raw.Prev
-	}
-	return nil
+	return page
 }
 
 // WithReadAhead makes a Pages or All loop fetch the next page while the loop

@@ -86,7 +86,7 @@ func (s *ReactionsService) List(ctx context.Context, messageID string, opts *Rea
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	return &Page[Reactor]{Items: out.items, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
+	return newPage(out.items, &out.Paging), nil
 }
 
 // Pages iterates over the pages of a reactor query, starting at opts.Token

@@ -100,7 +100,7 @@ func (s *UsersService) List(ctx context.Context, opts *UserListOptions, reqOpts 
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	return &Page[UserInfo]{Items: out.items, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
+	return newPage(out.items, &out.Paging), nil
 }
 
 // Pages iterates over the pages of a user query, starting at opts.Token when
