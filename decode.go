@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strconv"
 
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
 	"github.com/chatadmin/chatadmin-go/internal/jsonbound"
 )
 
@@ -107,45 +107,12 @@ func firstByte(b []byte) byte {
 	return b[0]
 }
 
-// errorBody is an error body, tolerantly: code as number or string,
-// detail as list, object or string. A field of an unexpected type is left
-// empty (encoding/json keeps decoding the others).
-type errorBody struct {
-	Code    json.RawMessage `json:"code"`
-	Message json.RawMessage `json:"message"`
-	Data    struct {
-		Detail json.RawMessage `json:"detail"`
-	} `json:"data"`
-}
-
-// parseErrorBody decodes any error body; HTML, empty or otherwise
-// unreadable bodies (proxies) give an APIError with Code and Message empty.
+// parseErrorBody decodes any error body (internal/apicode); HTML, empty or
+// otherwise unreadable bodies (proxies) give an APIError with Code and
+// Message empty.
 func parseErrorBody(body []byte) *APIError {
-	var b errorBody
-	e := &APIError{}
-	if json.Unmarshal(body, &b) != nil && len(b.Code) == 0 && len(b.Message) == 0 {
-		return e
-	}
-	if n, err := strconv.Atoi(string(bytes.Trim(b.Code, `"`))); err == nil {
-		e.Code = ErrorCode(n)
-	}
-	if len(b.Message) > 0 {
-		_ = json.Unmarshal(b.Message, &e.Message)
-	}
-	if d := b.Data.Detail; len(d) > 0 {
-		var list []string
-		var fields map[string]any
-		var one string
-		switch {
-		case json.Unmarshal(d, &list) == nil:
-			e.Details = list
-		case decodedSizeOK(d) && json.Unmarshal(d, &fields) == nil:
-			e.DetailFields = fields
-		case json.Unmarshal(d, &one) == nil:
-			e.Details = []string{one}
-		}
-	}
-	return e
+	b := apicode.ParseBody(body, decodedSizeOK)
+	return &APIError{Code: ErrorCode(b.Code), Message: b.Message, Details: b.Details, DetailFields: b.Fields}
 }
 
 // need says that a success body lacks what the endpoint promises.

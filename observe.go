@@ -91,15 +91,7 @@ const (
 // String is the cause as a metric attribute value: "none", "backoff",
 // "retry_after" or "limiter".
 func (w WaitCause) String() string {
-	switch w {
-	case WaitBackoff:
-		return "backoff"
-	case WaitRetryAfter:
-		return "retry_after"
-	case WaitLimiter:
-		return "limiter"
-	}
-	return "none"
+	return [...]string{"none", "backoff", "retry_after", "limiter", "none"}[min(w, 4)]
 }
 
 // Retry reasons: why an attempt is followed by another. The set is small
