@@ -99,32 +99,24 @@ type tokenOptions[O any] interface {
 	resumeAt(token string)
 }
 
-// tokenPages is Pages for a list paged by token alone: list fetches one
-// page, first with the caller's options, then with the same options resumed
-// at each page's Next, until a page has no Next.
+// tokenPages is Pages for a list paged by token alone (pager.Tokens): list
+// fetches one page, first with the caller's options, then with the same
+// options resumed at each page's Next, until a page has no Next.
 func tokenPages[T, O any, PO tokenOptions[O]](ctx context.Context, opts PO, list func(context.Context, PO) (*Page[T], error), reqOpts []RequestOption) iter.Seq2[*Page[T], error] {
 	var first O
 	if opts != nil {
 		first = *opts
 	}
 	return pages(ctx, func() fetchPage[*Page[T]] {
-		o := first
-		guard := newTokenGuard(PO(&first).startToken())
-		return func(ctx context.Context) (*Page[T], bool, error) {
-			if err := guard.Stopped(); err != nil {
-				return nil, false, err
+		return pager.Tokens(first, PO(&first).startToken(), errTokenLoop, func(ctx context.Context, o O, token string) (*Page[T], string, error) {
+			if token != "" {
+				PO(&o).resumeAt(token)
 			}
 			page, err := list(ctx, &o)
 			if err != nil {
-				return nil, false, err
+				return nil, "", err
 			}
-			if page.Next == "" {
-				return page, false, nil
-			}
-			guard.Follow(page.Next)
-			o = first
-			PO(&o).resumeAt(page.Next)
-			return page, true, nil
-		}
+			return page, page.Next, nil
+		})
 	}, reqOpts)
 }

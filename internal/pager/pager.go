@@ -167,3 +167,25 @@ func (g *TokenGuard) Follow(next string) {
 // Stopped is the error a fetch returns, without asking the server, once
 // the sweep has met a token twice.
 func (g *TokenGuard) Stopped() error { return g.err }
+
+// Tokens is the Fetch of a list paged by token alone: list fetches the page
+// at token ("" for the caller's first page, opts as given) and returns it
+// with the token of the next one ("" after the last); a token met twice
+// ends the sweep with loop.
+func Tokens[P, O any](opts O, start string, loop error, list func(ctx context.Context, opts O, token string) (P, string, error)) Fetch[P] {
+	guard := NewTokenGuard(start, loop)
+	token := ""
+	return func(ctx context.Context) (P, bool, error) {
+		if err := guard.Stopped(); err != nil {
+			var zero P
+			return zero, false, err
+		}
+		page, next, err := list(ctx, opts, token)
+		if err != nil || next == "" {
+			return page, false, err
+		}
+		guard.Follow(next)
+		token = next
+		return page, true, nil
+	}
+}

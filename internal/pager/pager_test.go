@@ -112,3 +112,24 @@ func TestTokenGuardShortCycles(t *testing.T) {
 		t.Error("A→B→A not stopped")
 	}
 }
+
+// TestTokens: the first fetch has no token, each next one the token the
+// page before gave; a token met again ends the sweep with the loop error.
+func TestTokens(t *testing.T) {
+	loop := errors.New("loop")
+	next := map[string]string{"": "a", "a": "b", "b": "a"}
+	var asked []string
+	fetch := Tokens(0, "", loop, func(_ context.Context, _ int, token string) (string, string, error) {
+		asked = append(asked, token)
+		return "page " + token, next[token], nil
+	})
+	var err error
+	for range 5 {
+		if _, _, err = fetch(context.Background()); err != nil {
+			break
+		}
+	}
+	if err != loop || !slices.Equal(asked, []string{"", "a", "b"}) {
+		t.Errorf("asked %q, ended with %v", asked, err)
+	}
+}
