@@ -109,9 +109,9 @@ func firstByte(b []byte) byte {
 
 // parseErrorBody decodes any error body (internal/apicode); HTML, empty or
 // otherwise unreadable bodies (proxies) give an APIError with Code and
-// Message empty.
+// Message empty. A detail object is decoded within the decoded-size bound.
 func parseErrorBody(body []byte) *APIError {
-	b := apicode.ParseBody(body, decodedSizeOK)
+	b := apicode.ParseBody(body, func(d []byte) bool { _, ok := inspect(d, nil); return ok })
 	return &APIError{Code: ErrorCode(b.Code), Message: b.Message, Details: b.Details, DetailFields: b.Fields}
 }
 
@@ -193,13 +193,6 @@ func inspect(body []byte, out response) (keys topKeys, sizeOK bool) {
 		return decodedAs(key, depth)
 	})
 	return keys, est <= maxDecodedFactor*int64(len(body))+decodedSlack
-}
-
-// decodedSizeOK reports whether body, decoded as free-form data, holds at
-// most maxDecodedFactor times its size plus decodedSlack.
-func decodedSizeOK(body []byte) bool {
-	_, ok := inspect(body, nil)
-	return ok
 }
 
 // decodedAs says what the value of a response's key decodes into: the

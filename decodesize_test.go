@@ -101,3 +101,27 @@ func TestResponseStructsFitTheBound(t *testing.T) {
 		assert.LessOrEqual(t, size, uintptr(jsonbound.MaxStruct))
 	}
 }
+
+// TestErrorDetailsBounded: an error body's detail object is free-form
+// (APIError.DetailFields) and is decoded only within the same bound; a
+// small one still is.
+func TestErrorDetailsBounded(t *testing.T) {
+	keys := make([]string, 200_000)
+	for i := range keys {
+		keys[i] = fmt.Sprintf(`"%x":0`, i)
+	}
+	body := []byte(`{"status":"error","code":400000,"data":{"detail":{` + strings.Join(keys, ",") + `}}}`)
+	runtime.GC()
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	e := parseErrorBody(body)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(e)
+	assert.Equal(t, CodeBadRequest, e.Code)
+	assert.True(t, e.DetailFields == nil, "tiny keys hold 6 times their bytes as a map")
+	assert.LessOrEqual(t, max(after.HeapAlloc, before.HeapAlloc)-before.HeapAlloc, maxDecodedFactor*uint64(len(body))+decodedSlack)
+	small := parseErrorBody([]byte(`{"status":"error","code":400000,"data":{"detail":{"channelId":"lobby"}}}`))
+	assert.Equal(t, map[string]any{"channelId": "lobby"}, small.DetailFields)
+}

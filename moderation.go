@@ -117,9 +117,8 @@ func (s *rulesService) list(ctx context.Context, opts *RuleListOptions, reqOpts 
 }
 
 func (s *rulesService) listOnce(ctx context.Context, regexs []string, reqOpts []RequestOption) ([]Rule, error) {
-	var out ruleListResponse
-	ep := endpoint{op: s.kind.op.list, method: http.MethodGet, route: s.kind.route, query: &ruleQuery{Regexs: regexs}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[ruleListResponse](ctx, s.client, &endpoint{op: s.kind.op.list, method: http.MethodGet, route: s.kind.route, query: &ruleQuery{Regexs: regexs}, class: safe}, reqOpts)
+	if err != nil {
 		return nil, err
 	}
 	return out.Results, nil

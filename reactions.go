@@ -81,9 +81,8 @@ func (s *ReactionsService) List(ctx context.Context, messageID string, opts *Rea
 			q.Options = &reactorOptions{ReactionName: opts.ReactionName, Skip: opts.Skip, Limit: opts.Limit, Token: opts.Token}
 		}
 	}
-	var out reactorListResponse
-	ep := endpoint{op: "Reactions.List", method: http.MethodGet, route: "/api/v2/reactions", query: &q, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[reactorListResponse](ctx, s.client, &endpoint{op: "Reactions.List", method: http.MethodGet, route: "/api/v2/reactions", query: &q, class: safe}, reqOpts)
+	if err != nil {
 		return nil, err
 	}
 	return newPage(out.items, &out.Paging), nil
@@ -141,9 +140,8 @@ func (s *ReactionsService) Create(ctx context.Context, messageID, reactionName s
 	if err != nil {
 		return "", err
 	}
-	var out addedResponse
-	ep := endpoint{op: "Reactions.Create", method: http.MethodPost, route: "/api/v2/reactions", body: formBody{form}, class: unsafe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[addedResponse](ctx, s.client, &endpoint{op: "Reactions.Create", method: http.MethodPost, route: "/api/v2/reactions", body: formBody{form}, class: unsafe}, reqOpts)
+	if err != nil {
 		return "", err
 	}
 	return out.AddedID, nil
@@ -159,9 +157,8 @@ func (s *ReactionsService) Delete(ctx context.Context, messageID, reactionName s
 	if err != nil {
 		return "", err
 	}
-	var out removedResponse
-	ep := endpoint{op: "Reactions.Delete", method: http.MethodDelete, route: "/api/v2/reactions", body: formBody{form}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[removedResponse](ctx, s.client, &endpoint{op: "Reactions.Delete", method: http.MethodDelete, route: "/api/v2/reactions", body: formBody{form}, class: safe}, reqOpts)
+	if err != nil {
 		return "", err
 	}
 	return out.RemovedID, nil
@@ -210,10 +207,9 @@ func (s *ReactionsService) MostReacted(ctx context.Context, reactionName string,
 		}
 		q.Limit = opts.Limit
 	}
-	var out mostReactedResponse
-	ep := endpoint{op: "Reactions.MostReacted", method: http.MethodGet, route: "/api/v2/reactions/messages/most", query: &q, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[mostReactedResponse](ctx, s.client, &endpoint{op: "Reactions.MostReacted", method: http.MethodGet, route: "/api/v2/reactions/messages/most", query: &q, class: safe}, reqOpts)
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return *out, nil
 }
