@@ -78,7 +78,7 @@ func TestDecodedSizeBounded(t *testing.T) {
 			body := []byte(tc.body)
 			got, err := held(body, tc.out())
 			bound := maxDecodedFactor*uint64(len(body)) + decodedSlack
-			t.Logf("%d bytes hold %d (%.1fx), estimated %d; bound %d", len(body), got, float64(got)/float64(len(body)),
+			t.Logf("%d bytes hold %d (%.1fx), estimated %d as typed; bound %d", len(body), got, float64(got)/float64(len(body)),
 				jsonbound.Estimate(body, jsonbound.Typed, decodedAs), bound)
 			if tc.refused {
 				assert.ErrorContains(t, err, "once decoded")

@@ -41,8 +41,6 @@ const (
 	typedArray  = 64            // the capacity of 4 a slice of scalars starts with
 	anyElem     = 32            // a []any slot, counting growth
 	anyObject   = 48            // a map header
-	anyGroup    = 288           // a map's first group of 8 slots
-	anyMember   = 64            // a map slot and its share of the table, counting growth
 	anyArray    = 24            // a boxed slice header
 	anyString   = 16            // a boxed string header
 	anyNumber   = 8             // a boxed float64
@@ -61,6 +59,7 @@ type frame struct {
 	object bool // an object, or an array
 	mode   Mode
 	empty  bool // no member or element yet
+	size   int  // members so far, of an Any object
 	start  int  // where a Raw value below a value of another mode begins
 }
 
@@ -88,8 +87,12 @@ func Estimate(body []byte, top Mode, classify Classify) int64 {
 			continue
 		case '}', ']':
 			if len(stack) > 0 {
-				if f := stack[len(stack)-1]; f.mode == Raw && f.start >= 0 {
+				f := stack[len(stack)-1]
+				if f.mode == Raw && f.start >= 0 {
 					n += int64(i + 1 - f.start)
+				}
+				if f.mode == Any && f.object {
+					n += mapBytes(f.size)
 				}
 				stack = stack[:len(stack)-1]
 			}
@@ -101,10 +104,8 @@ func Estimate(body []byte, top Mode, classify Classify) int64 {
 			top := &stack[len(stack)-1]
 			keyMode = top.mode
 			if top.mode == Any {
-				n += anyMember + int64(end-i) + stringSlack
-				if top.empty {
-					n += anyGroup
-				}
+				n += int64(end-i) + stringSlack // the key's bytes; its slot is charged by mapBytes
+				top.size++
 			}
 			if classify != nil && (top.mode == Typed || len(stack) == 1) {
 				if m := classify(body[i+1:end-1], len(stack)); top.mode == Typed {
@@ -186,6 +187,32 @@ func Estimate(body []byte, top Mode, classify Classify) int64 {
 		}
 	}
 	return n
+}
+
+// mapBytes is what the slots of a map[string]any of k members hold: one
+// group of 8 slots (288 bytes) up to 8 members; then a table of 16 slots
+// or more, doubled while over 7/8 full, of 264-byte groups of 8 slots,
+// rounded to the allocator's size class (whole 8 KiB pages past 32 KiB);
+// past 896 members, tables of 1024 slots split, as unevenly as their
+// hashes fall: a table is at least 7/16 full, 112 bytes a member.
+func mapBytes(k int) int64 {
+	switch {
+	case k == 0:
+		return 0
+	case k <= 8:
+		return 288
+	case k > 896:
+		return int64(k) * 112
+	}
+	slots := 16
+	for slots*7/8 < k {
+		slots *= 2
+	}
+	b := int64(slots / 8 * 264)
+	if b > 32<<10 {
+		return (b+8<<10-1)/(8<<10)*(8<<10) + 64
+	}
+	return b*9/8 + 64
 }
 
 // stringEnd returns the index after the string that starts at body[i].

@@ -3,6 +3,7 @@ package jsonbound
 import (
 	"encoding/json"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -46,7 +47,20 @@ func TestRawIsItsBytes(t *testing.T) {
 // than their estimate.
 func TestAnyEstimateCoversDecoding(t *testing.T) {
 	list := func(item string) string { return "[" + strings.TrimSuffix(strings.Repeat(item+",", 50_000), ",") + "]" }
+	some := func(item string) string { // about 512 KiB of item
+		return "[" + strings.TrimSuffix(strings.Repeat(item+",", 1<<19/len(item)), ",") + "]"
+	}
+	mapOf := func(k int) string {
+		m := make(map[string]int, k)
+		for i := range k {
+			m[strconv.Itoa(i)] = i
+		}
+		b, _ := json.Marshal(m)
+		return string(b)
+	}
 	for _, body := range []string{list("{}"), list("[]"), list("0"), list(`"ab"`), list(`{"a":1,"b":"c"}`), list("true"),
+		some(mapOf(8)), some(mapOf(9)), some(mapOf(15)), some(mapOf(29)), some(mapOf(57)),
+		mapOf(449), mapOf(897), mapOf(100_000),
 		strings.Repeat("[", 5000) + strings.Repeat("]", 5000)} {
 		runtime.GC()
 		runtime.GC()
