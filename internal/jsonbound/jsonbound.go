@@ -11,6 +11,8 @@
 // a body that passes holds at most the estimate once decoded.
 package jsonbound
 
+import "bytes"
+
 // Mode is what a JSON value decodes into.
 type Mode uint8
 
@@ -70,7 +72,8 @@ type frame struct {
 func Estimate(body []byte, top Mode, classify Classify) int64 {
 	var (
 		n       int64
-		stack   []frame
+		frames  [32]frame // a response nests a few levels: no allocation
+		stack   = frames[:0]
 		keyNext bool // the next string in the current object is a key
 		keyMode Mode // the mode the current key gave its value
 		keyed   bool // a key has been read and its value not yet begun
@@ -215,17 +218,23 @@ func mapBytes(k int) int64 {
 	return b*9/8 + 64
 }
 
-// stringEnd returns the index after the string that starts at body[i].
+// stringEnd returns the index after the string that starts at body[i]: the
+// first quote after it that an odd run of backslashes does not escape.
 func stringEnd(body []byte, i int) int {
-	for j := i + 1; j < len(body); j++ {
-		switch body[j] {
-		case '\\':
-			j++
-		case '"':
+	for j := i + 1; ; j++ {
+		k := bytes.IndexByte(body[j:], '"')
+		if k < 0 {
+			return len(body)
+		}
+		j += k
+		b := j - 1
+		for b > i && body[b] == '\\' {
+			b--
+		}
+		if (j-1-b)%2 == 0 {
 			return j + 1
 		}
 	}
-	return len(body)
 }
 
 func delimiter(c byte) bool {
