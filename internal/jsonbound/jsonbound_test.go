@@ -76,6 +76,9 @@ func TestAnyEstimateCoversDecoding(t *testing.T) {
 		held := int64(after.HeapAlloc) - int64(before.HeapAlloc)
 		est := Estimate([]byte(body), Any, nil)
 		t.Logf("%.12s: %d bytes hold %d, estimated %d", body, len(body), held, est)
+		if raceEnabled {
+			est += est / 4 // the estimate is for the production allocator
+		}
 		if held > est {
 			t.Errorf("%.12s: holds %d, estimated %d", body, held, est)
 		}
