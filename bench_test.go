@@ -205,7 +205,7 @@ func BenchmarkDecodeChannels100(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
 			var out channelListResponse
-			if apiErr, err := decodeResponse(body, &out); err != nil || apiErr != nil || len(out.items) != 100 {
+			if apiErr, err := decodeResponse(body, &out); err != nil || apiErr != nil || len(out.Results) != 100 {
 				b.Fatal(err)
 			}
 		}
@@ -324,7 +324,7 @@ func BenchmarkDecodeMessages100(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
 			var out messagesResponse
-			if apiErr, err := decodeResponse(body, &out); err != nil || apiErr != nil || len(out.messages) != 100 {
+			if apiErr, err := decodeResponse(body, &out); err != nil || apiErr != nil || len(out.Messages) != 100 {
 				b.Fatal(err)
 			}
 		}

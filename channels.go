@@ -117,25 +117,18 @@ func (o *ChannelListOptions) validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := checkEnum("Filter", "filter", o.Filter, ChannelFilterAll, ChannelFilterMember, ChannelFilterNotMember); err != nil {
-		return err
-	}
-	if err := checkTags("Tags", "tags", o.Tags); err != nil {
-		return err
-	}
-	if err := checkTags("ExcludeTags", "excludeTags", o.ExcludeTags); err != nil {
-		return err
-	}
-	if err := checkSkip("Skip", "options.skip", o.Skip); err != nil {
-		return err
-	}
-	return checkLimit("Limit", "options.limit", o.Limit)
+	return firstErr(
+		checkEnum("Filter", "filter", o.Filter, ChannelFilterAll, ChannelFilterMember, ChannelFilterNotMember),
+		checkTags("Tags", "tags", o.Tags),
+		checkTags("ExcludeTags", "excludeTags", o.ExcludeTags),
+		checkSkip("Skip", "options.skip", o.Skip),
+		checkLimit("Limit", "options.limit", o.Limit),
+	)
 }
 
 type channelListResponse struct {
-	Results *[maxListItems]channelSlot `json:"results"`
-	Paging  paging                     `json:"paging"`
-	items   []ChannelResult            // Results checked, set by check
+	Results []ChannelResult `json:"results"`
+	Paging  paging          `json:"paging"`
 }
 
 // List returns one page of channels.
@@ -157,7 +150,7 @@ func (s *ChannelsService) List(ctx context.Context, opts *ChannelListOptions, re
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	return &Page[ChannelResult]{Items: out.items, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
+	return newPage(out.Results, &out.Paging), nil
 }
 
 // Pages iterates over the pages of a channel query, starting at opts.Token
@@ -221,12 +214,7 @@ func (s *ChannelsService) Create(ctx context.Context, channelID string, req *Cha
 		}
 		form.DisplayName, form.Metadata, form.Tags, form.UserIDs = req.DisplayName, req.Metadata, req.Tags, req.UserIDs
 	}
-	var out ChannelResult
-	ep := endpoint{op: "Channels.Create", method: http.MethodPost, route: "/api/v2/channel", body: formBody{&form}, class: unsafe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[ChannelResult](ctx, s.client, &endpoint{op: "Channels.Create", method: http.MethodPost, route: "/api/v2/channel", body: formBody{&form}, class: unsafe}, reqOpts)
 }
 
 type displayNameForm struct {
@@ -238,19 +226,14 @@ type displayNameForm struct {
 //
 // API: POST /api/v2/channel/displayName (form)
 func (s *ChannelsService) UpdateDisplayName(ctx context.Context, channelID, displayName string, reqOpts ...RequestOption) (*Channel, error) {
-	if err := checkRequired("channelID", "channelId", channelID); err != nil {
+	if err := firstErr(
+		checkRequired("channelID", "channelId", channelID),
+		checkRequired("displayName", "displayName", displayName),
+	); err != nil {
 		return nil, err
 	}
-	if err := checkRequired("displayName", "displayName", displayName); err != nil {
-		return nil, err
-	}
-	var out Channel
-	ep := endpoint{op: "Channels.UpdateDisplayName", method: http.MethodPost, route: "/api/v2/channel/displayName",
-		body: formBody{&displayNameForm{channelID, displayName}}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Channel](ctx, s.client, &endpoint{op: "Channels.UpdateDisplayName", method: http.MethodPost, route: "/api/v2/channel/displayName",
+		body: formBody{&displayNameForm{channelID, displayName}}, class: safe}, reqOpts)
 }
 
 // userIDsForm carries userIds[] in a form body.
@@ -266,10 +249,10 @@ type userIDsJSON struct {
 // usersAction is the shape shared by the member, ban and unban calls: a
 // channel id in the path and a list of user ids in the body.
 func (s *ChannelsService) usersAction(ctx context.Context, op, method, route, channelID string, userIDs []string, body requestBody, reqOpts []RequestOption) error {
-	if err := checkRequired("channelID", "channelId", channelID); err != nil {
-		return err
-	}
-	if err := checkIDs("userIDs", "userIds", userIDs, MaxUserIDs); err != nil {
+	if err := firstErr(
+		checkRequired("channelID", "channelId", channelID),
+		checkIDs("userIDs", "userIds", userIDs, MaxUserIDs),
+	); err != nil {
 		return err
 	}
 	ep := endpoint{op: op, method: method, route: route, params: []string{channelID}, body: body, class: safe}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chatadmin/chatadmin-go/internal/backoff"
+	"github.com/chatadmin/chatadmin-go/internal/baseurl"
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
@@ -41,7 +43,7 @@ type Client struct {
 	maxRetryAfter    time.Duration
 	maxRetryWait     time.Duration // WithMaxRetryWaitTotal
 	maxResponseBytes int64
-	budget           *retryBudget
+	budget           *backoff.Budget
 	observer         Observer
 	serverAddress    string // host and port of baseURL, for the Observer
 	serverPort       int
@@ -102,7 +104,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		}
 	}
 	defaultLimiter(&cfg) // ratelimit.go: adaptive pacing unless WithoutRateLimiter
-	base, err := checkBaseURL(cfg.baseURL, cfg.insecureHTTP)
+	base, err := baseurl.Check(cfg.baseURL, cfg.insecureHTTP)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +120,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		maxRetryAfter:    cfg.maxRetryAfter,
 		maxRetryWait:     cfg.maxRetryWait,
 		maxResponseBytes: cfg.maxResponseBytes,
-		budget:           newRetryBudget(cfg.budgetCapacity, cfg.budgetRefund),
+		budget:           backoff.NewBudget(cfg.budgetCapacity, cfg.budgetRefund),
 		observer:         cfg.observer,
 		limiter:          cfg.limiter,
 	}
@@ -195,36 +197,6 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 // LogValue keeps the token out of slog records.
 func (c Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("baseURL", c.baseURL.String()))
-}
-
-func checkBaseURL(raw string, insecure bool) (*url.URL, error) {
-	if raw == "" {
-		return nil, errors.New("chatadmin: a base URL is required: use WithBaseURL or WithRegion")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("chatadmin: malformed base URL: %w", err)
-	}
-	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("chatadmin: base URL %q must be an absolute http(s) URL", raw)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("chatadmin: base URL %q must not carry credentials, a query or a fragment", u.Redacted())
-	}
-	if u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("chatadmin: base URL %q uses plain http to a non-loopback host; use https, or WithInsecureHTTP to allow it", raw)
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	u.RawPath = ""
-	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // NewTransport returns a new transport with the settings a Client uses by

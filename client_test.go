@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/chatadmin/chatadmin-go/internal/redirect"
 )
 
 func TestNewClientRejectsBadConfiguration(t *testing.T) {
@@ -158,5 +160,5 @@ func TestRedirectHTTPSToHTTPRefused(t *testing.T) {
 	c, err := NewClient(testToken, WithBaseURL(secure.URL), WithHTTPClient(secure.Client()), WithMaxAttempts(1))
 	require.NoError(t, err)
 	err = c.Channels.Unmute(context.Background(), "lobby")
-	assert.ErrorIs(t, err, errRedirectDowngrade)
+	assert.ErrorIs(t, err, redirect.ErrDowngrade)
 }

@@ -2,33 +2,22 @@ package chatadmin
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
+	"reflect"
 
-	"github.com/chatadmin/chatadmin-go/internal/slots"
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
+	"github.com/chatadmin/chatadmin-go/internal/jsonbound"
 )
 
 // response is implemented by the pointer to each response type, so that
 // one generic decode serves every endpoint.
 type response interface {
-	// wire returns the value a body of either success shape decodes into
-	// in a single encoding/json pass: a struct that embeds the response
-	// (the flat shape: the payload itself) beside the envelope's status
-	// and a data field that points at the same response (the wrapped
-	// shape). The struct cannot be generic: Go does not embed type
-	// parameters, so each type writes its one line (responses.go).
-	wire(*status) any
 	// check fails when the data the endpoint promises is missing (no id,
 	// no list), so that no method returns a zero value with a nil error;
 	// call wraps its error in ErrUnexpectedResponse.
 	check() error
-}
-
-// shell is the envelope half of a wire struct: {"status":…,"data":…}.
-type shell[T any] struct {
-	Status *status `json:"status"`
-	Data   *T      `json:"data"`
 }
 
 // status is what an envelope's "status" says: true for "error" or
@@ -42,36 +31,72 @@ func (s *status) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// envelope is the wrapped shape, {"status":…,"data":…}; Data holds the
+// response pointer, which encoding/json decodes into.
+type envelope struct {
+	Status status `json:"status"`
+	Data   any    `json:"data"`
+}
+
 // decodeResponse decodes a 2xx body into out, whichever shape it has,
 // and checks that it holds the data out promises. A nil out (action
 // endpoints) accepts any body: nothing, OK, {"success":true}… It returns
-// an *APIError when the body's status says "error" or "fail".
+// an *APIError when the body's status says "error" or "fail". A body with
+// both "status" and "data" at its top level is the envelope; any other is
+// the payload itself (a flat one with a "status" is read twice, the first
+// time for its status: only odd bodies and flat errors have one).
 func decodeResponse(body []byte, out response) (*APIError, error) {
-	var st status
+	var env envelope
 	var err error
-	switch first := firstByte(body); {
-	case out == nil:
-		if first != '{' {
+	if out == nil {
+		if firstByte(body) != '{' {
 			return nil, nil // OK, Success, an empty body, an array: acks
 		}
-		err = json.Unmarshal(body, &shell[struct{}]{Status: &st})
-	case first == '[':
-		// A bare array (Reactions.MostReacted): only a response type
-		// that is a list accepts it; the others fail with a type error.
-		err = json.Unmarshal(body, out)
-	default:
-		err = json.Unmarshal(body, out.wire(&st))
+		err = json.Unmarshal(body, &statusOnly{&env.Status})
+	} else {
+		var target any = out
+		if r, ok := out.(*rawResponse); ok {
+			target = r.out // Client.Do's
+		}
+		keys, sizeOK := inspect(body, out)
+		switch {
+		case !sizeOK:
+			return nil, fmt.Errorf("the response would hold more than %d times its %d bytes once decoded", maxDecodedFactor, len(body))
+		case keys == hasStatus|hasData:
+			env.Data = target
+			err = json.Unmarshal(body, &env)
+		case keys == hasStatus:
+			if err = json.Unmarshal(body, &statusOnly{&env.Status}); err == nil && !env.Status {
+				err = json.Unmarshal(body, target)
+			}
+		default:
+			err = json.Unmarshal(body, target)
+		}
 	}
-	if st {
+	if env.Status {
 		return parseErrorBody(body), nil
 	}
-	if err != nil {
+	if err != nil || out == nil {
 		return nil, err
 	}
-	if out == nil {
-		return nil, nil
-	}
 	return nil, out.check()
+}
+
+// callFor sends ep and returns what its body decodes into.
+func callFor[T any, P interface {
+	*T
+	response
+}](ctx context.Context, c *Client, ep *endpoint, reqOpts []RequestOption) (*T, error) {
+	out := new(T)
+	if err := c.call(ctx, ep, P(out), reqOpts...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// statusOnly reads a body's status alone.
+type statusOnly struct {
+	Status *status `json:"status"`
 }
 
 func firstByte(b []byte) byte {
@@ -82,56 +107,106 @@ func firstByte(b []byte) byte {
 	return b[0]
 }
 
-// errorBody is an error body, tolerantly: code as number or string,
-// detail as list, object or string. A field of an unexpected type is left
-// empty (encoding/json keeps decoding the others).
-type errorBody struct {
-	Code    json.RawMessage `json:"code"`
-	Message json.RawMessage `json:"message"`
-	Data    struct {
-		Detail json.RawMessage `json:"detail"`
-	} `json:"data"`
+// parseErrorBody decodes any error body (internal/apicode); HTML, empty or
+// otherwise unreadable bodies (proxies) give an APIError with Code and
+// Message empty. A detail object is decoded within the decoded-size bound.
+func parseErrorBody(body []byte) *APIError {
+	b := apicode.ParseBody(body, func(d []byte) bool { _, ok := inspect(d, nil); return ok })
+	return &APIError{Code: ErrorCode(b.Code), Message: b.Message, Details: b.Details, DetailFields: b.Fields}
 }
 
-// parseErrorBody decodes any error body; HTML, empty or otherwise
-// unreadable bodies (proxies) give an APIError with Code and Message empty.
-func parseErrorBody(body []byte) *APIError {
-	var b errorBody
-	e := &APIError{}
-	if json.Unmarshal(body, &b) != nil && len(b.Code) == 0 && len(b.Message) == 0 {
-		return e
+// need says that a success body lacks what the endpoint promises.
+func need(ok bool, what string) error {
+	if !ok {
+		return fmt.Errorf("the response has no %s", what)
 	}
-	if n, err := strconv.Atoi(string(bytes.Trim(b.Code, `"`))); err == nil {
-		e.Code = ErrorCode(n)
+	return nil
+}
+
+// pageList checks a page list: present (unless optional), no longer than
+// a page, and every element valid ({} and null are not).
+func pageList[T any](list []T, what string, optional bool, valid func(*T) bool) error {
+	switch {
+	case list == nil && optional:
+		return nil
+	case len(list) > MaxPageLimit:
+		return fmt.Errorf("more than %d %s items in one page", MaxPageLimit, what)
 	}
-	if len(b.Message) > 0 {
-		_ = json.Unmarshal(b.Message, &e.Message)
+	return everyItem(list, what, valid)
+}
+
+// everyItem checks a list that must be present and hold valid elements.
+func everyItem[T any](list []T, what string, valid func(*T) bool) error {
+	if list == nil {
+		return fmt.Errorf("the response has no %s list", what)
 	}
-	if d := b.Data.Detail; len(d) > 0 {
-		var list []string
-		var fields map[string]any
-		var one string
-		switch {
-		case json.Unmarshal(d, &list) == nil:
-			e.Details = list
-		case json.Unmarshal(d, &fields) == nil:
-			e.DetailFields = fields
-		case json.Unmarshal(d, &one) == nil:
-			e.Details = []string{one}
+	for i := range list {
+		if !valid(&list[i]) {
+			return fmt.Errorf("%s #%d has no id", what, i)
 		}
 	}
-	return e
+	return nil
 }
 
-// errNoData says that a success body lacks what the endpoint promises.
-func errNoData(what string) error {
-	return fmt.Errorf("the response has no %s", what)
+// What a response holds once decoded is bounded by the bytes received:
+// at most maxDecodedFactor times them, plus decodedSlack. The slack is a
+// page of typed items: internal/jsonbound charges every typed object as
+// the largest struct (jsonbound.MaxStruct, twice over as a slice element),
+// so a full page of minimal items ({"messageId":"m"}) is charged far more
+// than 4 times its bytes; 2 KiB per item covers a page of the largest
+// item with its pointer structs and a nested list (reaction groups).
+// Free-form data (metadata, error details), which holds 5 to 45 times its
+// size as map[string]any when its keys and values are tiny, and any list
+// longer than a few pages, are refused before they are decoded.
+const (
+	maxDecodedFactor = 4
+	decodedSlack     = MaxPageLimit * 2 << 10
+)
+
+// topKeys says which of the envelope's keys a body has at its top level.
+type topKeys uint8
+
+const (
+	hasStatus topKeys = 1 << iota
+	hasData
+)
+
+// inspect reads body's top-level keys and reports whether, decoded into
+// out, it holds at most maxDecodedFactor times its size plus decodedSlack,
+// in one pass. Client.Do's target is the caller's: a struct is taken as
+// typed as the SDK's own, anything else (map[string]any, any, a slice) as
+// free-form. A nil out is free-form (error details).
+func inspect(body []byte, out response) (keys topKeys, sizeOK bool) {
+	top := jsonbound.Typed
+	if r, ok := out.(*rawResponse); out == nil || ok && reflect.TypeOf(r.out).Elem().Kind() != reflect.Struct {
+		top = jsonbound.Any
+	}
+	est := jsonbound.Estimate(body, top, func(key []byte, depth int) jsonbound.Mode {
+		if depth == 1 {
+			switch string(key) {
+			case "status":
+				keys |= hasStatus
+			case "data":
+				keys |= hasData
+			}
+		}
+		return decodedAs(key, depth)
+	})
+	return keys, est <= maxDecodedFactor*int64(len(body))+decodedSlack
 }
 
-// maxListItems is the length of a page list's slot array (internal/slots).
-const maxListItems = slots.N
-
-// A page holds at most MaxPageLimit items: the slots hold one more.
-var _ = [1]int{}[maxListItems-MaxPageLimit-1]
-
-type marker = slots.Marker
+// decodedAs says what the value of a response's key decodes into: the
+// free-form maps (Metadata, APIError.DetailFields, Message.Reactions) are
+// interface values and a message's data is kept raw; the envelope's "data"
+// (depth 1) is the typed payload.
+func decodedAs(key []byte, depth int) jsonbound.Mode {
+	switch string(key) {
+	case "metadata", "detail", "reactions":
+		return jsonbound.Any
+	case "data":
+		if depth > 1 {
+			return jsonbound.Raw
+		}
+	}
+	return jsonbound.Typed
+}

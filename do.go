@@ -2,8 +2,6 @@ package chatadmin
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -51,6 +49,9 @@ type Request struct {
 // answers in: the envelope {"status":"success","data":…} (out receives
 // data) or the payload itself. A 2xx body whose status says "error" is an
 // *APIError. With a nil out any 2xx is success and its body is discarded.
+// A body that would hold more than 4 times its size once decoded is
+// ErrUnexpectedResponse, as for every response; into a struct, only the
+// values of "metadata", "detail" and "reactions" count as free-form maps.
 func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...RequestOption) error {
 	ep, err := r.endpoint(ctx)
 	if err != nil {
@@ -111,50 +112,8 @@ func (r *Request) endpoint(ctx context.Context) (*endpoint, error) {
 	return ep, nil
 }
 
-// rawResponse decodes a success body of either shape into out.
+// rawResponse is Client.Do's target for decodeResponse, which decodes
+// into out.
 type rawResponse struct{ out any }
 
-func (r *rawResponse) wire(s *status) any { return &rawWire{r: r, s: s} }
-
 func (r *rawResponse) check() error { return nil }
-
-// UnmarshalJSON takes a bare array (decodeResponse hands it over whole).
-func (r *rawResponse) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, r.out) }
-
-// rawWire tells the envelope from a payload that merely has a "data"
-// field: an envelope has a "status".
-type rawWire struct {
-	r *rawResponse
-	s *status
-}
-
-func (w *rawWire) UnmarshalJSON(b []byte) error {
-	var env struct {
-		Status *status          `json:"status"`
-		Data   *json.RawMessage `json:"data"`
-	}
-	env.Status = w.s
-	if err := json.Unmarshal(b, &env); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if !errors.As(err, &typeErr) {
-			return err
-		}
-	}
-	if *w.s {
-		return nil // an error body: decodeResponse builds the *APIError
-	}
-	if env.Data != nil && hasKey(b, "status") {
-		return json.Unmarshal(*env.Data, w.r.out)
-	}
-	return json.Unmarshal(b, w.r.out)
-}
-
-// hasKey reports whether the JSON object b has key at its top level.
-func hasKey(b []byte, key string) bool {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(b, &m) != nil {
-		return false
-	}
-	_, ok := m[key]
-	return ok
-}

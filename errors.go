@@ -266,3 +266,13 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInp
 func invalid(field, wire, format string, args ...any) error {
 	return &ValidationError{Field: field, WireField: wire, Message: fmt.Sprintf(format, args...)}
 }
+
+// firstErr is the first of the checks that failed, in order.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -185,20 +185,20 @@ func FuzzDecodeResponse(f *testing.F) {
 			}
 			switch r := out.(type) {
 			case *channelListResponse:
-				if len(r.items) > MaxPageLimit {
-					t.Fatalf("%d channels", len(r.items))
+				if len(r.Results) > MaxPageLimit {
+					t.Fatalf("%d channels", len(r.Results))
 				}
 			case *messagesResponse:
-				if len(r.messages) > MaxPageLimit || len(r.users) > MaxPageLimit {
-					t.Fatalf("%d messages, %d users", len(r.messages), len(r.users))
+				if len(r.Messages) > MaxPageLimit || len(r.Users) > MaxPageLimit {
+					t.Fatalf("%d messages, %d users", len(r.Messages), len(r.Users))
 				}
 			case *reactorListResponse:
 				if len(r.items) > MaxPageLimit {
 					t.Fatalf("%d reactors", len(r.items))
 				}
 			case *mostReactedResponse:
-				if len(r.items) > MaxPageLimit {
-					t.Fatalf("%d messages", len(r.items))
+				if len(*r) > MaxPageLimit {
+					t.Fatalf("%d messages", len(*r))
 				}
 			}
 		}

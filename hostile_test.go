@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/chatadmin/chatadmin-go/chatadmintest"
+	"github.com/chatadmin/chatadmin-go/internal/redirect"
 )
 
 // holdingServer is a raw TCP server that answers each request with answer
@@ -197,7 +198,7 @@ func TestErrorTextsHaveOnePrefix(t *testing.T) {
 	}))
 	defer tlsSrv.Close()
 	_, err = newServerClient(t, tlsSrv, WithHTTPClient(tlsSrv.Client())).Channels.List(ctx, nil)
-	require.ErrorIs(t, err, errRedirectDowngrade)
+	require.ErrorIs(t, err, redirect.ErrDowngrade)
 	check(t, "redirect downgrade", err)
 	assert.NotContains(t, err.Error(), "attempts", "a refused redirect is not retried")
 

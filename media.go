@@ -105,10 +105,10 @@ type imageQuery struct {
 //
 // API: GET /api/v2/messages/:messageId/images (query)
 func (s *MessagesService) GetImage(ctx context.Context, messageID string, size ImageSize, reqOpts ...RequestOption) (*Download, error) {
-	if err := checkRequired("size", "size", string(size)); err != nil {
-		return nil, err
-	}
-	if err := checkEnum("size", "size", size, ImageSizeSmall, ImageSizeMedium, ImageSizeLarge, ImageSizeFull); err != nil {
+	if err := firstErr(
+		checkRequired("size", "size", string(size)),
+		checkEnum("size", "size", size, ImageSizeSmall, ImageSizeMedium, ImageSizeLarge, ImageSizeFull),
+	); err != nil {
 		return nil, err
 	}
 	ep := endpoint{op: "Messages.GetImage", method: http.MethodGet, route: "/api/v2/messages/:messageId/images", params: []string{messageID},

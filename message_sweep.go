@@ -30,7 +30,7 @@ func (s *MessagesService) newSweep(channelID string, opts *MessageListOptions, r
 
 // fetch is the sweep's fetchPage.
 func (sw *messageSweep) fetch(ctx context.Context) (*MessagePage, bool, error) {
-	if err := sw.tokens.stopped(); err != nil {
+	if err := sw.tokens.Stopped(); err != nil {
 		return nil, false, err
 	}
 	r, err := sw.s.query(ctx, sw.channelID, &sw.o, sw.reqOpts)
@@ -47,7 +47,7 @@ func (sw *messageSweep) fetch(ctx context.Context) (*MessagePage, bool, error) {
 		if page.Next == "" {
 			return page, false, nil
 		}
-		sw.tokens.follow(page.Next)
+		sw.tokens.Follow(page.Next)
 		o.After, o.Before, o.First, o.Last, o.Token = 0, 0, 0, 0, page.Next
 		return page, true, nil
 	}

@@ -161,22 +161,14 @@ type messageQueryOptions struct {
 }
 
 func (o *MessageListOptions) validate() error {
-	if err := checkTags("Tags", "tags", o.Tags); err != nil {
-		return err
-	}
-	if err := checkTags("ExcludeTags", "excludeTags", o.ExcludeTags); err != nil {
-		return err
-	}
-	if err := checkSkip("After", "options.after", o.After); err != nil {
-		return err
-	}
-	if err := checkSkip("Before", "options.before", o.Before); err != nil {
-		return err
-	}
-	if err := checkLimit("First", "options.first", o.First); err != nil {
-		return err
-	}
-	return checkLimit("Last", "options.last", o.Last)
+	return firstErr(
+		checkTags("Tags", "tags", o.Tags),
+		checkTags("ExcludeTags", "excludeTags", o.ExcludeTags),
+		checkSkip("After", "options.after", o.After),
+		checkSkip("Before", "options.before", o.Before),
+		checkLimit("First", "options.first", o.First),
+		checkLimit("Last", "options.last", o.Last),
+	)
 }
 
 func (o *MessageListOptions) wire(channelID string) *messageQuery {
@@ -193,11 +185,9 @@ func (o *MessageListOptions) wire(channelID string) *messageQuery {
 // pointer because its absence matters: no paging means the server pages by
 // channelSegment only.
 type messagesResponse struct {
-	Messages *[maxListItems]messageSlot `json:"messages"`
-	Users    *[maxListItems]userSlot    `json:"users"`
-	Paging   *paging                    `json:"paging"`
-	messages []Message                  // Messages checked, set by check
-	users    []User                     // Users checked, set by check
+	Messages []Message `json:"messages"`
+	Users    []User    `json:"users"`
+	Paging   *paging   `json:"paging"`
 }
 
 // messageCreateResponse is the payload of creates: the same shape as a
@@ -218,20 +208,11 @@ func (s *MessagesService) query(ctx context.Context, channelID string, opts *Mes
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	var out messagesResponse
-	ep := endpoint{op: "Messages.List", method: http.MethodPost, route: "/api/v2/messages", body: jsonBody{opts.wire(channelID)}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[messagesResponse](ctx, s.client, &endpoint{op: "Messages.List", method: http.MethodPost, route: "/api/v2/messages", body: jsonBody{opts.wire(channelID)}, class: safe}, reqOpts)
 }
 
 func newMessagePage(r *messagesResponse) *MessagePage {
-	p := &MessagePage{Page: Page[Message]{Items: r.messages}, Users: r.users}
-	if r.Paging != nil {
-		p.Next, p.Previous = r.Paging.Next, r.Paging.Previous
-	}
-	return p
+	return &MessagePage{Page: *newPage(r.Messages, r.Paging), Users: r.Users}
 }
 
 // List returns one page of a channel's messages, oldest first.
@@ -281,12 +262,7 @@ type MessageResult struct {
 //
 // API: GET /api/v2/message/:messageId (query)
 func (s *MessagesService) Get(ctx context.Context, messageID string, reqOpts ...RequestOption) (*MessageResult, error) {
-	var out MessageResult
-	ep := endpoint{op: "Messages.Get", method: http.MethodGet, route: "/api/v2/message/:messageId", params: []string{messageID}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[MessageResult](ctx, s.client, &endpoint{op: "Messages.Get", method: http.MethodGet, route: "/api/v2/message/:messageId", params: []string{messageID}, class: safe}, reqOpts)
 }
 
 // MessageCreateRequest describes a new text or custom message.
@@ -334,10 +310,10 @@ func (r *MessageCreateRequest) wire(channelID string) (*messageCreateBody, error
 		if r.Data != nil {
 			return nil, invalid("Data", "data", "is for custom messages: set Type to %q, or use Text", MessageTypeCustom)
 		}
-		if err := checkRequired("Text", "data.text", r.Text); err != nil {
-			return nil, err
-		}
-		if err := checkMaxChars("Text", "data.text", r.Text, MaxTextLength); err != nil {
+		if err := firstErr(
+			checkRequired("Text", "data.text", r.Text),
+			checkMaxChars("Text", "data.text", r.Text, MaxTextLength),
+		); err != nil {
 			return nil, err
 		}
 		if !utf8.ValidString(r.Text) {

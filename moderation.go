@@ -117,9 +117,8 @@ func (s *rulesService) list(ctx context.Context, opts *RuleListOptions, reqOpts 
 }
 
 func (s *rulesService) listOnce(ctx context.Context, regexs []string, reqOpts []RequestOption) ([]Rule, error) {
-	var out ruleListResponse
-	ep := endpoint{op: s.kind.op.list, method: http.MethodGet, route: s.kind.route, query: &ruleQuery{Regexs: regexs}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[ruleListResponse](ctx, s.client, &endpoint{op: s.kind.op.list, method: http.MethodGet, route: s.kind.route, query: &ruleQuery{Regexs: regexs}, class: safe}, reqOpts)
+	if err != nil {
 		return nil, err
 	}
 	return out.Results, nil
@@ -168,13 +167,8 @@ func (s *rulesService) update(ctx context.Context, ruleID string, form *ruleUpda
 		// required, and the server answers 400 without it.
 		return nil, invalid("Regex", "ruleId", "is required")
 	}
-	var out Rule
-	ep := endpoint{op: s.kind.op.update, method: http.MethodPut, route: s.kind.route + "/:ruleId", params: []string{ruleID},
-		body: formBody{form}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[Rule](ctx, s.client, &endpoint{op: s.kind.op.update, method: http.MethodPut, route: s.kind.route + "/:ruleId", params: []string{ruleID},
+		body: formBody{form}, class: safe}, reqOpts)
 }
 
 // List returns the blacklist's rules. The list is not paginated.

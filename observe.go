@@ -92,15 +92,7 @@ const (
 // String is the cause as a metric attribute value: "none", "backoff",
 // "retry_after" or "limiter".
 func (w WaitCause) String() string {
-	switch w {
-	case WaitBackoff:
-		return "backoff"
-	case WaitRetryAfter:
-		return "retry_after"
-	case WaitLimiter:
-		return "limiter"
-	}
-	return "none"
+	return [...]string{"none", "backoff", "retry_after", "limiter", "none"}[min(w, 4)]
 }
 
 // Retry reasons: why an attempt is followed by another. The set is small
@@ -238,10 +230,8 @@ type ClientStats struct {
 // Stats reports the client's retry budget and rate limiter state.
 func (c *Client) Stats() ClientStats {
 	var s ClientStats
-	if b := c.budget; b != nil {
-		b.mu.Lock()
-		s.RetryBudget, s.RetryBudgetCapacity = b.tokens, b.capacity
-		b.mu.Unlock()
+	if c.budget != nil {
+		s.RetryBudget, s.RetryBudgetCapacity = c.budget.Level()
 	}
 	s.LimiterRate = c.limiterRate()
 	return s
@@ -352,22 +342,14 @@ func (c *Client) observeAttempt(st *callState, resp *http.Response, err error, r
 	ob.limiterWait = 0
 }
 
+// retryReason is one of the RetryReason… values: the statuses the policy
+// retries are spelled "status N".
 func retryReason(status int, code ErrorCode) string {
 	switch {
 	case status == 0:
 		return RetryReasonTransport
 	case code == CodeRateLimited:
 		return RetryReasonRateLimited
-	case status == http.StatusTooManyRequests:
-		return RetryReasonStatus429
-	case status == http.StatusInternalServerError:
-		return RetryReasonStatus500
-	case status == http.StatusBadGateway:
-		return RetryReasonStatus502
-	case status == http.StatusServiceUnavailable:
-		return RetryReasonStatus503
-	case status == http.StatusGatewayTimeout:
-		return RetryReasonStatus504
 	}
 	return "status " + strconv.Itoa(status)
 }

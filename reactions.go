@@ -58,25 +58,21 @@ func (o *ReactionListOptions) validate() error {
 }
 
 type reactorListResponse struct {
-	Reactions *[maxListItems]reactionGroup `json:"reactions"`
-	Paging    paging                       `json:"paging"`
-	items     []Reactor                    // every group's reactors, set by check
+	Reactions []reactionGroup `json:"reactions"`
+	Paging    paging          `json:"paging"`
+	items     []Reactor       // every group's reactors, set by check
 }
 
 // reactionGroup is the reactors of one referenced item.
 type reactionGroup struct {
-	Reactors *[maxListItems]reactorSlot `json:"reactors"`
-	marker
+	Reactors []Reactor `json:"reactors"`
 }
 
 // List returns one page of the reactors of a message.
 //
 // API: GET /api/v2/reactions (query)
 func (s *ReactionsService) List(ctx context.Context, messageID string, opts *ReactionListOptions, reqOpts ...RequestOption) (*Page[Reactor], error) {
-	if err := checkRequired("messageID", "referenceId", messageID); err != nil {
-		return nil, err
-	}
-	if err := opts.validate(); err != nil {
+	if err := firstErr(checkRequired("messageID", "referenceId", messageID), opts.validate()); err != nil {
 		return nil, err
 	}
 	q := reactorQuery{ReferenceID: messageID, ReferenceType: referenceTypeMessage}
@@ -85,12 +81,11 @@ func (s *ReactionsService) List(ctx context.Context, messageID string, opts *Rea
 			q.Options = &reactorOptions{ReactionName: opts.ReactionName, Skip: opts.Skip, Limit: opts.Limit, Token: opts.Token}
 		}
 	}
-	var out reactorListResponse
-	ep := endpoint{op: "Reactions.List", method: http.MethodGet, route: "/api/v2/reactions", query: &q, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[reactorListResponse](ctx, s.client, &endpoint{op: "Reactions.List", method: http.MethodGet, route: "/api/v2/reactions", query: &q, class: safe}, reqOpts)
+	if err != nil {
 		return nil, err
 	}
-	return &Page[Reactor]{Items: out.items, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
+	return newPage(out.items, &out.Paging), nil
 }
 
 // Pages iterates over the pages of a reactor query, starting at opts.Token
@@ -126,10 +121,10 @@ type reactionForm struct {
 }
 
 func newReactionForm(messageID, reactionName string) (*reactionForm, error) {
-	if err := checkRequired("messageID", "referenceId", messageID); err != nil {
-		return nil, err
-	}
-	if err := checkRequired("reactionName", "reactionName", reactionName); err != nil {
+	if err := firstErr(
+		checkRequired("messageID", "referenceId", messageID),
+		checkRequired("reactionName", "reactionName", reactionName),
+	); err != nil {
 		return nil, err
 	}
 	return &reactionForm{ReferenceID: messageID, ReferenceType: referenceTypeMessage, ReactionName: reactionName}, nil
@@ -145,9 +140,8 @@ func (s *ReactionsService) Create(ctx context.Context, messageID, reactionName s
 	if err != nil {
 		return "", err
 	}
-	var out addedResponse
-	ep := endpoint{op: "Reactions.Create", method: http.MethodPost, route: "/api/v2/reactions", body: formBody{form}, class: unsafe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[addedResponse](ctx, s.client, &endpoint{op: "Reactions.Create", method: http.MethodPost, route: "/api/v2/reactions", body: formBody{form}, class: unsafe}, reqOpts)
+	if err != nil {
 		return "", err
 	}
 	return out.AddedID, nil
@@ -163,9 +157,8 @@ func (s *ReactionsService) Delete(ctx context.Context, messageID, reactionName s
 	if err != nil {
 		return "", err
 	}
-	var out removedResponse
-	ep := endpoint{op: "Reactions.Delete", method: http.MethodDelete, route: "/api/v2/reactions", body: formBody{form}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[removedResponse](ctx, s.client, &endpoint{op: "Reactions.Delete", method: http.MethodDelete, route: "/api/v2/reactions", body: formBody{form}, class: safe}, reqOpts)
+	if err != nil {
 		return "", err
 	}
 	return out.RemovedID, nil
@@ -214,10 +207,9 @@ func (s *ReactionsService) MostReacted(ctx context.Context, reactionName string,
 		}
 		q.Limit = opts.Limit
 	}
-	var out mostReactedResponse
-	ep := endpoint{op: "Reactions.MostReacted", method: http.MethodGet, route: "/api/v2/reactions/messages/most", query: &q, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[mostReactedResponse](ctx, s.client, &endpoint{op: "Reactions.MostReacted", method: http.MethodGet, route: "/api/v2/reactions/messages/most", query: &q, class: safe}, reqOpts)
+	if err != nil {
 		return nil, err
 	}
-	return out.items, nil
+	return *out, nil
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/chatadmin/chatadmin-go/chatadmintest"
+	"github.com/chatadmin/chatadmin-go/internal/backoff"
 )
 
 // protocols are the wire protocols the emulator tests run over: plain
@@ -379,9 +380,8 @@ func budgetTokens(c *Client) float64 {
 	if c.budget == nil {
 		return -1
 	}
-	c.budget.mu.Lock()
-	defer c.budget.mu.Unlock()
-	return c.budget.tokens
+	tokens, _ := c.budget.Level()
+	return tokens
 }
 
 func ignoreNotFound(err error) error {
@@ -614,22 +614,23 @@ func TestRetryBudgetOutage(t *testing.T) {
 // refund up to the capacity, and a call's last attempt, which is never
 // repeated, costs nothing.
 func TestRetryBudgetTokens(t *testing.T) {
-	b := newRetryBudget(3, 0.5)
+	b := backoff.NewBudget(3, 0.5)
 	for range 3 {
-		assert.True(t, b.take())
+		assert.True(t, b.Take())
 	}
-	assert.False(t, b.take(), "empty")
-	b.succeed()
-	assert.False(t, b.take(), "half a token is not a retry")
-	b.succeed()
-	assert.True(t, b.take())
+	assert.False(t, b.Take(), "empty")
+	b.Succeed()
+	assert.False(t, b.Take(), "half a token is not a retry")
+	b.Succeed()
+	assert.True(t, b.Take())
 	for range 10 {
-		b.succeed()
+		b.Succeed()
 	}
-	assert.Equal(t, 3.0, b.tokens, "refunds stop at the capacity")
+	tokens, _ := b.Level()
+	assert.Equal(t, 3.0, tokens, "refunds stop at the capacity")
 	assert.Equal(t, -1.0, budgetTokens(&Client{}))
-	assert.Nil(t, newRetryBudget(0, 1), "capacity 0 turns the budget off")
-	assert.True(t, (*retryBudget)(nil).take())
+	assert.Nil(t, backoff.NewBudget(0, 1), "capacity 0 turns the budget off")
+	assert.True(t, (*backoff.Budget)(nil).Take())
 
 	srv, n := countingServer(t, func(_ int32, w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)

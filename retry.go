@@ -12,94 +12,21 @@ import (
 	"time"
 
 	"github.com/chatadmin/chatadmin-go/internal/backoff"
+	"github.com/chatadmin/chatadmin-go/internal/redirect"
+	policy "github.com/chatadmin/chatadmin-go/internal/retrypolicy"
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 	"github.com/chatadmin/chatadmin-go/internal/stream"
 )
 
-// The retry policy: one decision per attempt, in decide, from what the
-// attempt's end says; the limits that apply to any retry (attempts, the
-// retry budget, the waits) are applied after it, in afterAttempt.
-
-// reach is how far an attempt got.
-type reach int
-
-const (
-	// notSent: nothing reached the server (dial, TLS, a refused
-	// connection), or the SDK refused a value before writing.
-	notSent reach = iota
-	// unprocessed: the request reached the server, which said it did not
-	// process it: HTTP/2 REFUSED_STREAM, a GOAWAY whose last processed
-	// stream is below this one, a connection unusable before the request
-	// went out. Reported by the transport's own typed decision (internal/sendonce).
-	unprocessed
-	// headersSent: the headers were written, not yet the whole body.
-	headersSent
-	// wholeSent: the server may have the whole request.
-	wholeSent
-	// answered: a response's headers arrived.
-	answered
-)
-
-// verdict is what the policy makes of an attempt.
-type verdict int
-
-const (
-	giveBack verdict = iota // return the answer or the error as it is
-	retry                   // try again (within the call's limits)
-	unknown                 // return ErrOutcomeUnknown: the server may have acted
-)
-
-// attemptEnd is what the policy decides from.
-type attemptEnd struct {
-	safe     bool // the call may be repeated once sent (its class, or WithRetrySafe)
-	reach    reach
-	status   int  // the answer's HTTP status, when answered
-	envelope bool // the error answer is the API's own error body, not a gateway's page
-	code     ErrorCode
-	// err kinds, for a transport failure:
-	canceled  bool // the caller's context ended
-	permanent bool // a failure no retry can mend: a certificate, a refused redirect
-}
-
-// decide is the retry policy. A change to what is retried is made here and
-// in its table (retry_test.go, TestDecideTable), and nowhere else.
-func decide(a attemptEnd) verdict {
-	if a.reach == answered {
-		switch {
-		case a.status == http.StatusTooManyRequests || a.code == CodeRateLimited:
-			return retry // refused, not processed: even an unsafe call may repeat
-		case a.status < 500:
-			return giveBack
-		case !a.safe && (a.status == http.StatusBadGateway || a.status == http.StatusGatewayTimeout || !a.envelope):
-			// A gateway answered: the backend may have acted before it
-			// gave up.
-			return unknown
-		case a.safe && (a.status == 500 || a.status == 502 || a.status == 503 || a.status == 504):
-			return retry
-		}
-		return giveBack // an unsafe call the API itself failed, or a 5xx no retry mends
-	}
-	switch {
-	case a.canceled:
-		if !a.safe && a.reach == wholeSent {
-			return unknown // cut while waiting for the answer
-		}
-		return giveBack // a request cut short cannot have been acted on
-	case a.permanent:
-		return giveBack // refused by the SDK (a redirect) or before sending (a certificate)
-	case a.reach == unprocessed:
-		return retry
-	case a.reach == notSent || a.safe:
-		return retry
-	}
-	return unknown // an unsafe request was sent and its answer lost
-}
+// The retry policy is internal/retrypolicy.Decide; afterAttempt applies
+// it and the limits that apply to any retry (attempts, the retry budget,
+// the waits).
 
 // afterAttempt applies the policy to the attempt that just ended and
 // reports it (limiter, log, observer). It returns whether to try again
 // and after how long.
 func (c *Client) afterAttempt(ctx context.Context, st *callState, resp *http.Response, err error) (time.Duration, bool) {
-	a := attemptEnd{safe: st.safe}
+	a := policy.End{Safe: st.safe}
 	var advised time.Duration
 	hasAdvice := false
 	if resp != nil {
@@ -107,35 +34,35 @@ func (c *Client) afterAttempt(ctx context.Context, st *callState, resp *http.Res
 	}
 	switch {
 	case resp != nil && err == nil:
-		a.reach, a.status = answered, resp.StatusCode
+		a.Reach, a.Status = policy.Answered, resp.StatusCode
 		if advised, hasAdvice = backoff.RetryAfter(resp.Header); hasAdvice {
 			st.retryAfter = advised
 		}
-		// The body is read only where decide looks at it: the code of a
+		// The body is read only where the policy looks at it: the code of a
 		// 4xx (400311 is throttling), and whether an unsafe call's 5xx is
 		// the API's own error body. A retried 5xx is drained unread.
 		if s := resp.StatusCode; s >= 400 && s != http.StatusTooManyRequests && (s < 500 || !st.safe) {
-			a.code = st.errorCode(ctx, resp)
-			a.envelope = st.envelope
+			a.RateLimited = st.errorCode(ctx, resp) == CodeRateLimited
+			a.Envelope = st.envelope
 		}
 	default:
-		a.reach = st.reach()
-		a.canceled = ctx.Err() != nil
-		a.permanent = permanentError(err)
+		a.Reach = st.reach()
+		a.Canceled = ctx.Err() != nil
+		a.Permanent = permanentError(err)
 	}
-	v := decide(a)
-	st.outcomeUnknown = v == unknown
-	again := v == retry && !st.oneShot && ctx.Err() == nil && st.attempts < st.maxAttempts
+	v := policy.Decide(a)
+	st.outcomeUnknown = v == policy.Unknown
+	again := v == policy.Retry && !st.oneShot && ctx.Err() == nil && st.attempts < st.maxAttempts
 	wait := time.Duration(0)
 	if again {
 		wait, again = c.retryWait(ctx, st, advised, hasAdvice)
 	}
 	switch {
-	case again && !c.budget.take():
+	case again && !c.budget.Take():
 		again = false
 		st.budgetExhausted = true
 	case !again && err == nil && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests:
-		c.budget.succeed()
+		c.budget.Succeed()
 	}
 	c.observeAnswer(ctx, st, resp)
 	c.logAttempt(ctx, st, resp, err, again)
@@ -145,16 +72,16 @@ func (c *Client) afterAttempt(ctx context.Context, st *callState, resp *http.Res
 
 // reach is how far the failed attempt got, from the send trace and the
 // transport guard.
-func (st *callState) reach() reach {
+func (st *callState) reach() policy.Reach {
 	switch {
 	case st.send.NotProcessed.Load():
-		return unprocessed
+		return policy.Unprocessed
 	case !st.send.Sent.Load():
-		return notSent
+		return policy.NotSent
 	case st.send.Whole.Load() || st.safe:
-		return wholeSent
+		return policy.WholeSent
 	}
-	return headersSent
+	return policy.HeadersSent
 }
 
 // permanentError reports the transport failures a retry cannot mend,
@@ -166,8 +93,7 @@ func permanentError(err error) bool {
 		hostname x509.HostnameError
 		invalid  x509.CertificateInvalidError
 	)
-	return errors.Is(err, errRedirectDowngrade) || errors.Is(err, errTooManyRedirects) ||
-		errors.Is(err, errOneShotReplay) || errors.As(err, &verr) || errors.As(err, &unknown) ||
+	return redirect.Refused(err) || errors.Is(err, errOneShotReplay) || errors.As(err, &verr) || errors.As(err, &unknown) ||
 		errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 
@@ -259,15 +185,8 @@ func (c *Client) logAttempt(ctx context.Context, st *callState, resp *http.Respo
 	c.logger.LogAttrs(ctx, level, "chatadmin request", attrs...)
 }
 
-// errRedirectDowngrade stops a redirect from https to http, which would send
-// the request (and any token a server put in the URL) in clear text.
-var errRedirectDowngrade = errors.New("refusing redirect from https to http")
-
-var errTooManyRedirects = errors.New("stopped after 10 redirects")
-
 // httpClientWithRedirectPolicy copies hc (or a default client) and installs
-// a redirect policy that never carries the token to another host. net/http
-// alone would keep it for a different port on the same host name.
+// the redirect policy (internal/redirect) and the send-once guard.
 func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 	var out http.Client
 	if hc != nil {
@@ -276,22 +195,6 @@ func httpClientWithRedirectPolicy(hc *http.Client) *http.Client {
 		out.Transport = NewTransport()
 	}
 	out.Transport = sendonce.Wrap(out.Transport)
-	userPolicy := out.CheckRedirect
-	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 10 {
-			return errTooManyRedirects
-		}
-		first := via[0]
-		if first.URL.Scheme == "https" && req.URL.Scheme != "https" {
-			return errRedirectDowngrade
-		}
-		if req.URL.Host != first.URL.Host || req.URL.Scheme != first.URL.Scheme {
-			req.Header.Del("Authorization")
-		}
-		if userPolicy != nil {
-			return userPolicy(req, via)
-		}
-		return nil
-	}
+	out.CheckRedirect = redirect.Policy(out.CheckRedirect)
 	return &out
 }

@@ -42,9 +42,8 @@ func (s *RolesService) List(ctx context.Context, opts *RoleListOptions, reqOpts 
 	if opts != nil {
 		q.Filter = opts.Filter
 	}
-	var out roleListResponse
-	ep := endpoint{op: "Roles.List", method: http.MethodGet, route: "/api/v2/roles", query: &q, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
+	out, err := callFor[roleListResponse](ctx, s.client, &endpoint{op: "Roles.List", method: http.MethodGet, route: "/api/v2/roles", query: &q, class: safe}, reqOpts)
+	if err != nil {
 		return nil, err
 	}
 	return out.Roles, nil

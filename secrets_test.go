@@ -25,6 +25,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/chatadmin/chatadmin-go/internal/redirect"
 )
 
 // leakToken is recognisable anywhere it turns up.
@@ -441,8 +443,8 @@ func TestSecretsRedirects(t *testing.T) {
 	if d != nil {
 		d.Close()
 	}
-	assert.ErrorIs(t, err, errRedirectDowngrade)
-	assert.ErrorIs(t, sc.Channels.Unmute(context.Background(), "lobby"), errRedirectDowngrade)
+	assert.ErrorIs(t, err, redirect.ErrDowngrade)
+	assert.ErrorIs(t, sc.Channels.Unmute(context.Background(), "lobby"), redirect.ErrDowngrade)
 	assert.Zero(t, plainHits.Load())
 	assert.NotContains(t, fmt.Sprint(err), leakToken)
 }

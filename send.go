@@ -89,8 +89,8 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 }
 
 // attempts is the call's loop: wait for the limiter, send, let the policy
-// decide (retry.go), wait, and again. It returns the last response or the
-// error that ends the call.
+// decide (retrypolicy.Decide, through afterAttempt in retry.go), wait, and
+// again. It returns the last response or the error that ends the call.
 func (c *Client) attempts(ctx context.Context, base *http.Request, st *callState) (*http.Response, error) {
 	rctx := base.Context() // the caller's lifetime, with the call's state bound
 	for {

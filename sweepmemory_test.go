@@ -142,10 +142,10 @@ func TestTokenGuardMemoryDoesNotGrow(t *testing.T) {
 	g := newTokenGuard("")
 	base := heapAfterGC()
 	for i := range 10_000 {
-		g.follow(strconv.Itoa(i*100) + "-100")
+		g.Follow(strconv.Itoa(i*100) + "-100")
 	}
 	grown := int64(heapAfterGC()) - int64(base)
-	require.NoError(t, g.stopped())
+	require.NoError(t, g.Stopped())
 	// The map took 656,000 bytes; the bound leaves room for the heap's noise.
 	assert.Less(t, grown, int64(16<<10), "the guard grew by %d bytes over 10,000 tokens", grown)
 }
@@ -166,11 +166,11 @@ func TestTokenGuardStopsEveryCycle(t *testing.T) {
 			}
 			firstRepeat := tail + cycle // index of the first token seen before
 			i := 0
-			for ; g.stopped() == nil && i < 3*(tail+cycle)+2; i++ {
-				g.follow(token(i))
+			for ; g.Stopped() == nil && i < 3*(tail+cycle)+2; i++ {
+				g.Follow(token(i))
 			}
-			require.Error(t, g.stopped(), "tail %d, cycle %d: not stopped after %d tokens", tail, cycle, i)
-			assert.ErrorIs(t, g.stopped(), ErrUnexpectedResponse)
+			require.Error(t, g.Stopped(), "tail %d, cycle %d: not stopped after %d tokens", tail, cycle, i)
+			assert.ErrorIs(t, g.Stopped(), ErrUnexpectedResponse)
 			assert.GreaterOrEqual(t, i-1, firstRepeat, "tail %d, cycle %d: stopped before a token repeated", tail, cycle)
 			if cycle <= 2 && tail == 0 {
 				assert.Equal(t, firstRepeat, i-1, "tail %d, cycle %d: a short cycle stops at its first repeat", tail, cycle)

@@ -6,13 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"mime"
-	"mime/multipart"
-	"net/textproto"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync/atomic"
 
 	"github.com/chatadmin/chatadmin-go/internal/stream"
@@ -215,28 +211,10 @@ func (m multipartBody) encode() (payload, error) {
 	if err != nil {
 		return payload{}, err
 	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf) // a random boundary, the same for every attempt
-	for _, k := range slices.Sorted(maps.Keys(vals)) {
-		for _, v := range vals[k] {
-			if err := mw.WriteField(k, v); err != nil {
-				return payload{}, err
-			}
-		}
-	}
-	h := make(textproto.MIMEHeader)
-	h.Set("Content-Disposition", multipart.FileContentDisposition("file", src.name))
-	h.Set("Content-Type", src.contentType)
-	if _, err := mw.CreatePart(h); err != nil {
+	formType, pre, trailer, err := stream.Multipart(vals, src.name, src.contentType)
+	if err != nil {
 		return payload{}, err
 	}
-	pre := bytes.Clone(buf.Bytes())
-	buf.Reset()
-	if err := mw.Close(); err != nil {
-		return payload{}, err
-	}
-	trailer := buf.Bytes()
-
 	// The pipeline sets the request's Content-Length from length, so the
 	// stream needs no Len method; -1 sends it chunked.
 	length := int64(-1)
@@ -249,7 +227,7 @@ func (m multipartBody) encode() (payload, error) {
 		})
 		return &multipartStream{io.MultiReader(bytes.NewReader(pre), file, bytes.NewReader(trailer)), file}, nil
 	}
-	return payload{contentType: mw.FormDataContentType(), open: open, length: length, oneShot: src.oneShot}, nil
+	return payload{contentType: formType, open: open, length: length, oneShot: src.oneShot}, nil
 }
 
 // multipartStream is one attempt's body. Closing it closes the file.

@@ -75,14 +75,13 @@ func (o *UserListOptions) validate() error {
 }
 
 type userListResponse struct {
-	Users  *[maxListItems]userListItem `json:"users"`
-	Paging paging                      `json:"paging"`
-	items  []UserInfo                  // Users checked, set by check
+	Users  []userListItem `json:"users"`
+	Paging paging         `json:"paging"`
+	items  []UserInfo     // Users checked, set by check
 }
 
 type userListItem struct {
 	Info UserInfo `json:"info"`
-	marker
 }
 
 // List returns one page of users.
@@ -101,7 +100,7 @@ func (s *UsersService) List(ctx context.Context, opts *UserListOptions, reqOpts 
 	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
 		return nil, err
 	}
-	return &Page[UserInfo]{Items: out.items, Next: out.Paging.Next, Previous: out.Paging.Previous}, nil
+	return newPage(out.items, &out.Paging), nil
 }
 
 // Pages iterates over the pages of a user query, starting at opts.Token when
@@ -186,19 +185,11 @@ func (r *UserUpdateRequest) validate() error {
 //
 // API: PUT /api/v2/users (form)
 func (s *UsersService) Update(ctx context.Context, userID string, req *UserUpdateRequest, reqOpts ...RequestOption) (*User, error) {
-	if err := checkRequired("userID", "userId", userID); err != nil {
-		return nil, err
-	}
-	if err := req.validate(); err != nil {
+	if err := firstErr(checkRequired("userID", "userId", userID), req.validate()); err != nil {
 		return nil, err
 	}
 	form := userUpdateForm{UserID: userID, DisplayName: req.DisplayName, Roles: req.Roles, Metadata: req.Metadata}
-	var out User
-	ep := endpoint{op: "Users.Update", method: http.MethodPut, route: "/api/v2/users", body: formBody{&form}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[User](ctx, s.client, &endpoint{op: "Users.Update", method: http.MethodPut, route: "/api/v2/users", body: formBody{&form}, class: safe}, reqOpts)
 }
 
 type userIDForm struct {
@@ -238,11 +229,6 @@ func (s *UsersService) ClearFlags(ctx context.Context, userID string, reqOpts ..
 	if err := checkRequired("userID", "userId", userID); err != nil {
 		return nil, err
 	}
-	var out User
-	ep := endpoint{op: "Users.ClearFlags", method: http.MethodDelete, route: "/api/v2/users/:userId/flags", params: []string{userID},
-		body: formBody{}, class: safe}
-	if err := s.client.call(ctx, &ep, &out, reqOpts...); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callFor[User](ctx, s.client, &endpoint{op: "Users.ClearFlags", method: http.MethodDelete, route: "/api/v2/users/:userId/flags", params: []string{userID},
+		body: formBody{}, class: safe}, reqOpts)
 }

@@ -1,7 +1,8 @@
 // Package apicode holds the Admin API's error codes as the chatadmintest
-// emulator answers them, and the HTTP status it pairs with each. The SDK's
-// own typed codes are chatadmin.ErrorCode; this package keeps the emulator
-// free of an import of the SDK it tests.
+// emulator answers them, and the HTTP status it pairs with each, and reads
+// the API's error bodies for the SDK (ParseBody). The SDK's own typed codes
+// are chatadmin.ErrorCode; this package keeps the emulator free of an
+// import of the SDK it tests.
 package apicode
 
 import "net/http"

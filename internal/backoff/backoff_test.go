@@ -37,3 +37,24 @@ func TestCeilingAndJitter(t *testing.T) {
 		}
 	}
 }
+
+func TestBudget(t *testing.T) {
+	b := NewBudget(3, 0.5)
+	for range 3 {
+		if !b.Take() {
+			t.Fatal("a token in hand refused")
+		}
+	}
+	if b.Take() {
+		t.Fatal("an empty budget allowed a retry")
+	}
+	for range 10 {
+		b.Succeed()
+	}
+	if tokens, capacity := b.Level(); tokens != 3 || capacity != 3 {
+		t.Fatalf("refunds went to %g of %g", tokens, capacity)
+	}
+	if NewBudget(0, 1) != nil || !(*Budget)(nil).Take() {
+		t.Fatal("capacity 0 must turn the budget off")
+	}
+}

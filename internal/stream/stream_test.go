@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"mime"
+	"mime/multipart"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +109,32 @@ func TestSniffReaderKeepsTheBytes(t *testing.T) {
 	defer cancel()
 	if _, _, err := SniffReader(ctx, src); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("stalled: %v", err)
+	}
+}
+
+// TestMultipart: pre, a file and trailer make a body mime/multipart reads
+// back, fields first.
+func TestMultipart(t *testing.T) {
+	ct, pre, trailer, err := Multipart(url.Values{"tags[]": {"a", "b"}, "channelId": {"lobby"}}, "a.txt", "text/plain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, _ := mime.ParseMediaType(ct)
+	body := string(pre) + "hello" + string(trailer)
+	r := multipart.NewReader(strings.NewReader(body), params["boundary"])
+	var got []string
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p)
+		got = append(got, p.FormName()+"="+string(b)+";"+p.FileName())
+	}
+	if want := "channelId=lobby; tags[]=a; tags[]=b; file=hello;a.txt"; strings.Join(got, " ") != want {
+		t.Errorf("parts %q, want %q", strings.Join(got, " "), want)
 	}
 }
