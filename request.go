@@ -222,27 +222,13 @@ func (c *Client) bindCall(ctx context.Context, st *callState) context.Context {
 	run := ctx
 	if c.observer != nil {
 		if octx := c.observeCall(ctx, st); octx != nil && octx != ctx {
-			run = observerContext{Context: ctx, values: octx}
+			run = sendonce.Overlay(ctx, octx)
 			if ctx.Done() != nil && octx.Done() == ctx.Done() {
 				run = octx // derived from ctx: the same lifetime and values
 			}
 		}
 	}
 	return sendonce.Bind(run, &st.send)
-}
-
-// observerContext is the caller's context with the values of the context
-// an Observer returned looked up first.
-type observerContext struct {
-	context.Context
-	values context.Context
-}
-
-func (o observerContext) Value(key any) any {
-	if v := o.values.Value(key); v != nil {
-		return v
-	}
-	return o.Context.Value(key)
 }
 
 // checkHeaders refuses WithHeader values that cannot be sent: net/http
