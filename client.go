@@ -124,7 +124,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		observer:         cfg.observer,
 		limiter:          cfg.limiter,
 	}
-	c.serverAddress, c.serverPort = serverOf(base)
+	c.serverAddress, c.serverPort = baseurl.HostPort(base)
 	if cfg.userAgentSuffix != "" {
 		c.userAgent += " " + cfg.userAgentSuffix
 	}

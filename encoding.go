@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
 
@@ -47,24 +44,10 @@ func formErr(err error) error {
 	return err
 }
 
-// The server parses form bodies and query strings with qs, each with its
-// own limits (internal/form); past one, qs changes the data without
-// failing, so the SDK refuses such requests before sending.
-type wireLimits struct{ form.Limits }
-
-func (l wireLimits) check(vals url.Values) error { return formErr(l.Limits.Check(vals)) }
-
-var bodyLimits, queryLimits = wireLimits{form.Body}, wireLimits{form.Query}
-
-// maxQueryArray is the most values one array may hold in a query string.
-const maxQueryArray = form.MaxQueryArray
-
 func formShape(key string, val any) (any, error) {
 	v, err := form.Shape(key, val)
 	return v, formErr(err)
 }
-
-func formScalar(val any) (string, bool) { return form.Scalar(val) }
 
 // bracketList is a string list sent as key[]=a&key[]=b, so that a qs parser
 // reads it as an array even with one element. As a go-querystring Encoder it
@@ -96,11 +79,12 @@ func encodeValues(opts any) (url.Values, error) {
 	if err != nil {
 		return nil, err
 	}
-	return vals, checkUTF8(vals)
+	return vals, formErr(form.CheckUTF8(vals))
 }
 
 // structValues is encodeValues without the UTF-8 check, for the form
-// bodies and query strings whose encoder (form.Bytes) checks as it writes.
+// bodies and query strings whose encoder (form.Limits.Encode) checks as it
+// writes.
 func structValues(opts any) (url.Values, error) {
 	if opts == nil {
 		return nil, nil
@@ -126,77 +110,8 @@ func structValues(opts any) (url.Values, error) {
 	return vals, nil
 }
 
-// formBytes is vals encoded and checked (form.Bytes), or the
-// *ValidationError of the value that cannot be sent; then the server's
-// limits are checked (l).
-func formBytes(vals url.Values, l wireLimits) ([]byte, error) {
-	b, err := form.Bytes(vals)
-	if err != nil {
-		return nil, formErr(err)
-	}
-	if err := l.check(vals); err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
-// checkUTF8 refuses a key or value that is not valid UTF-8: the server
-// would store the bytes as they are, or replace them.
-func checkUTF8(vals url.Values) error {
-	for k, vs := range vals {
-		if !utf8.ValidString(k) {
-			return invalidAt(strings.ToValidUTF8(k, "\uFFFD"), "is not valid UTF-8")
-		}
-		for _, v := range vs {
-			if !utf8.ValidString(v) {
-				return invalidAt(k, "is not valid UTF-8")
-			}
-		}
-	}
-	return nil
-}
-
 // invalidAt is invalid for a value found under the wire key: the Go name
-// is derived from it (see goPath).
+// is derived from it (see form.GoPath).
 func invalidAt(key, format string, args ...any) error {
-	return invalid(goPath(key), key, format, args...)
-}
-
-// goFields are the Go names of the wire fields whose nested values the
-// encoder checks.
-var goFields = map[string]string{
-	"metadata": "Metadata", "tags": "Tags", "excludeTags": "ExcludeTags", "userIds": "UserIDs",
-	"regexs": "Regexs", "roles": "Roles", "options": "options",
-}
-
-// goPath turns a wire key such as "metadata[a][0]" into the Go expression
-// a caller wrote, `Metadata["a"][0]`. An unknown field keeps its wire name.
-func goPath(key string) string {
-	head, rest, _ := strings.Cut(key, "[")
-	if name, ok := goFields[head]; ok {
-		head = name
-	}
-	if rest == "" {
-		return head
-	}
-	var b strings.Builder
-	b.WriteString(head)
-	for seg := range strings.SplitSeq(strings.TrimSuffix(rest, "]"), "][") {
-		switch _, err := strconv.Atoi(seg); {
-		case seg == "":
-		case err == nil:
-			b.WriteString("[" + seg + "]")
-		default:
-			b.WriteString("[" + strconv.Quote(seg) + "]")
-		}
-	}
-	return b.String()
-}
-
-// goParam is the Go name of a path parameter: "channelId" → "channelID".
-func goParam(wire string) string {
-	if base, ok := strings.CutSuffix(wire, "Id"); ok {
-		return base + "ID"
-	}
-	return wire
+	return invalid(form.GoPath(key), key, format, args...)
 }

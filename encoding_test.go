@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chatadmin/chatadmin-go/chatadmintest"
+	"github.com/chatadmin/chatadmin-go/internal/form"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -97,7 +98,7 @@ func TestMetadataRefusesWhatAFormCannotCarry(t *testing.T) {
 	// One level less fits: 32 bracket groups in all.
 	vals := url.Values{}
 	require.NoError(t, Metadata{"k": deep["k"]}.EncodeValues("metadata", &vals))
-	require.NoError(t, bodyLimits.check(vals))
+	require.NoError(t, formErr(form.Body.Check(vals)))
 }
 
 // metadataFromShape grows a metadata value from fuzz bytes: each byte picks
@@ -238,6 +239,6 @@ func qsShape(v any) any {
 	case string:
 		return x
 	}
-	s, _ := formScalar(v)
+	s, _ := form.Scalar(v)
 	return s
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"slices"
+
+	"github.com/chatadmin/chatadmin-go/internal/form"
 )
 
 // ruleKind tells the blacklist and whitelist apart: they share all code and
@@ -85,7 +87,7 @@ type ruleUpdateForm struct {
 	IsMatchExactWord *bool  `url:"isMatchExactWord,omitempty"`
 }
 
-// list sends a filter of up to maxQueryArray patterns in one request; a
+// list sends a filter of up to form.MaxQueryArray patterns in one request; a
 // longer one in several, whose results it merges.
 func (s *rulesService) list(ctx context.Context, opts *RuleListOptions, reqOpts []RequestOption) ([]Rule, error) {
 	var regexs []string
@@ -95,12 +97,12 @@ func (s *rulesService) list(ctx context.Context, opts *RuleListOptions, reqOpts 
 		}
 		regexs = opts.Regexs
 	}
-	if len(regexs) <= maxQueryArray {
+	if len(regexs) <= form.MaxQueryArray {
 		return s.listOnce(ctx, regexs, reqOpts)
 	}
 	var out []Rule
 	seen := make(map[string]bool)
-	for chunk := range slices.Chunk(uniqueStrings(regexs), maxQueryArray) {
+	for chunk := range slices.Chunk(uniqueStrings(regexs), form.MaxQueryArray) {
 		rules, err := s.listOnce(ctx, chunk, reqOpts)
 		if err != nil {
 			return nil, err

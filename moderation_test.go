@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chatadmin/chatadmin-go/chatadmintest"
+	"github.com/chatadmin/chatadmin-go/internal/form"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -262,20 +263,20 @@ func TestQueryArrayLimit(t *testing.T) {
 	for i := range 21 {
 		vals.Add("ids[]", fmt.Sprint(i))
 	}
-	assertInvalidField(t, "ids", queryLimits.check(vals))
+	assertInvalidField(t, "ids", formErr(form.Query.Check(vals)))
 	vals["ids[]"] = vals["ids[]"][:20]
-	require.NoError(t, queryLimits.check(vals))
-	require.NoError(t, bodyLimits.check(url.Values{"ids[]": make([]string, 500)}))
-	assertInvalidField(t, "a[20][x]", queryLimits.check(url.Values{"a[20][x]": {"1"}}))
-	require.NoError(t, queryLimits.check(url.Values{"a[19][x]": {"1"}}))
-	assertInvalidField(t, "a[b][c][d][e][f][g]", queryLimits.check(url.Values{"a[b][c][d][e][f][g]": {"1"}}))
-	require.NoError(t, queryLimits.check(url.Values{"a[b][c][d][e][f]": {"1"}}))
+	require.NoError(t, formErr(form.Query.Check(vals)))
+	require.NoError(t, formErr(form.Body.Check(url.Values{"ids[]": make([]string, 500)})))
+	assertInvalidField(t, "a[20][x]", formErr(form.Query.Check(url.Values{"a[20][x]": {"1"}})))
+	require.NoError(t, formErr(form.Query.Check(url.Values{"a[19][x]": {"1"}})))
+	assertInvalidField(t, "a[b][c][d][e][f][g]", formErr(form.Query.Check(url.Values{"a[b][c][d][e][f][g]": {"1"}})))
+	require.NoError(t, formErr(form.Query.Check(url.Values{"a[b][c][d][e][f]": {"1"}})))
 	many := url.Values{}
 	for i := range 1001 {
 		many.Set(fmt.Sprint("k", i), "v")
 	}
-	assertInvalidField(t, "query string", queryLimits.check(many))
-	assertInvalidField(t, "form body", bodyLimits.check(many))
+	assertInvalidField(t, "query string", formErr(form.Query.Check(many)))
+	assertInvalidField(t, "form body", formErr(form.Body.Check(many)))
 }
 
 // normalizeRule puts a rule's times in UTC so that rules compare with ==.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 )
@@ -259,18 +258,6 @@ type callObservation struct {
 	waitCause   WaitCause // of the wait before the next attempt
 	limiterWait time.Duration
 	status      int // of the last response
-}
-
-// serverOf is the host and port of the base URL, as CallStart reports them.
-func serverOf(u *url.URL) (string, int) {
-	port, _ := strconv.Atoi(u.Port())
-	if port == 0 {
-		port = 443
-		if u.Scheme == "http" {
-			port = 80
-		}
-	}
-	return u.Hostname(), port
 }
 
 // observeCall starts observing a call and returns the context the

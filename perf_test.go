@@ -57,16 +57,6 @@ func TestReadLimited(t *testing.T) {
 	assert.Equal(t, "kept+more", string(got))
 }
 
-func TestJSONContentType(t *testing.T) {
-	for ct, want := range map[string]bool{
-		"": true, "application/json": true, "application/json; charset=utf-8": true,
-		"application/json;charset=UTF-8": true, "text/plain": true, "application/problem+json": true,
-		"text/html": false, "text/html; charset=utf-8": false, "application/octet-stream": false, "garbage;;": false,
-	} {
-		assert.Equal(t, want, jsonContentType(ct), ct)
-	}
-}
-
 // recordedRequest is what a benchmark's request put on the wire.
 type recordedRequest struct {
 	Method, Path, RawQuery, ContentType, Auth, UserAgent, Accept string

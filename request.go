@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/chatadmin/chatadmin-go/internal/form"
+	"github.com/chatadmin/chatadmin-go/internal/route"
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 )
 
@@ -69,9 +70,9 @@ func (f formBody) encode() (payload, error) {
 	if err != nil {
 		return payload{}, err
 	}
-	data, err := formBytes(vals, bodyLimits)
+	data, err := form.Body.Encode(vals)
 	if err != nil {
-		return payload{}, err
+		return payload{}, formErr(err)
 	}
 	return payload{contentType: contentTypeForm, data: data}, nil
 }
@@ -98,45 +99,15 @@ func (j jsonBody) encode() (payload, error) {
 	return payload{contentType: contentTypeJSON, data: data}, nil
 }
 
-// expandRoute fills the template's :params with escaped values. Escaping
-// with url.PathEscape keeps every value inside its own path segment, so no
-// id can change which route is hit.
-func expandRoute(route string, params []string) (string, error) {
-	if len(params) == 0 {
-		return route, nil
+// expandRoute is route.Expand with its *ValidationError.
+func expandRoute(tmpl string, params []string) (string, error) {
+	path, err := route.Expand(tmpl, params)
+	if pe, ok := err.(*route.ParamError); ok {
+		return "", invalid(route.GoName(pe.Param), pe.Param, "%s", pe.Msg)
+	} else if err != nil {
+		return "", fmt.Errorf("chatadmin: %w", err)
 	}
-	var b strings.Builder
-	b.Grow(len(route) + 32)
-	n := 0
-	for seg := range strings.SplitSeq(route[1:], "/") {
-		b.WriteByte('/')
-		if !strings.HasPrefix(seg, ":") {
-			b.WriteString(seg)
-			continue
-		}
-		if n >= len(params) {
-			return "", fmt.Errorf("chatadmin: route %s: missing value for %s", route, seg)
-		}
-		switch p := params[n]; {
-		case p == "":
-			return "", invalid(goParam(seg[1:]), seg[1:], "is required")
-		case !utf8.ValidString(p):
-			return "", invalid(goParam(seg[1:]), seg[1:], "is not valid UTF-8")
-		}
-		b.WriteString(escapeSegment(params[n]))
-		n++
-	}
-	return b.String(), nil
-}
-
-// escapeSegment escapes one path segment. "." and ".." are escaped too:
-// url.PathEscape leaves them alone, and a server or proxy that resolves dot
-// segments would then route the request elsewhere.
-func escapeSegment(v string) string {
-	if v == "." || v == ".." {
-		return strings.Repeat("%2E", len(v))
-	}
-	return url.PathEscape(v)
+	return path, nil
 }
 
 // newRequest checks and encodes the call once, binds its state to the
@@ -156,9 +127,9 @@ func (c *Client) newRequest(ctx context.Context, ep *endpoint, co *callOptions) 
 		if err != nil {
 			return nil, nil, err
 		}
-		q, err := formBytes(vals, queryLimits)
+		q, err := form.Query.Encode(vals)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, formErr(err)
 		}
 		if len(q) > 0 {
 			target = c.base + path + "?" + string(q) // one allocation
@@ -251,27 +222,13 @@ func (c *Client) bindCall(ctx context.Context, st *callState) context.Context {
 	run := ctx
 	if c.observer != nil {
 		if octx := c.observeCall(ctx, st); octx != nil && octx != ctx {
-			run = observerContext{Context: ctx, values: octx}
+			run = sendonce.Overlay(ctx, octx)
 			if ctx.Done() != nil && octx.Done() == ctx.Done() {
 				run = octx // derived from ctx: the same lifetime and values
 			}
 		}
 	}
 	return sendonce.Bind(run, &st.send)
-}
-
-// observerContext is the caller's context with the values of the context
-// an Observer returned looked up first.
-type observerContext struct {
-	context.Context
-	values context.Context
-}
-
-func (o observerContext) Value(key any) any {
-	if v := o.values.Value(key); v != nil {
-		return v
-	}
-	return o.Context.Value(key)
 }
 
 // checkHeaders refuses WithHeader values that cannot be sent: net/http

@@ -93,7 +93,7 @@ func permanentError(err error) bool {
 		hostname x509.HostnameError
 		invalid  x509.CertificateInvalidError
 	)
-	return redirect.Refused(err) || errors.Is(err, errOneShotReplay) || errors.As(err, &verr) || errors.As(err, &unknown) ||
+	return redirect.Refused(err) || errors.Is(err, stream.ErrReplay) || errors.As(err, &verr) || errors.As(err, &unknown) ||
 		errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 

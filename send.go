@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/chatadmin/chatadmin-go/internal/apicode"
+	"github.com/chatadmin/chatadmin-go/internal/backoff"
 	"github.com/chatadmin/chatadmin-go/internal/sendonce"
 	"github.com/chatadmin/chatadmin-go/internal/stream"
 )
@@ -60,7 +61,7 @@ func (c *Client) send(ctx context.Context, ep *endpoint, opts []RequestOption) (
 		co.info.Attempts = st.attempts
 		if resp != nil {
 			co.info.StatusCode, co.info.Header = resp.StatusCode, resp.Header
-			co.info.RequestID = requestID(resp.Header)
+			co.info.RequestID = apicode.RequestID(resp.Header)
 		}
 	}
 	if err != nil {
@@ -122,7 +123,7 @@ func (c *Client) attempts(ctx context.Context, base *http.Request, st *callState
 		if resp != nil {
 			drain(resp.Body)
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := backoff.Sleep(ctx, wait); err != nil {
 			return nil, c.transportError(ctx, st, err)
 		}
 	}
@@ -161,21 +162,6 @@ func drain(body io.ReadCloser) {
 	body.Close()
 }
 
-// sleep waits d, or less when ctx ends first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // call sends ep and decodes the success body into out, checking that it
 // holds what out promises (nil for action endpoints, whose bodies are only
 // read for an error status).
@@ -201,7 +187,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out response, opts ...R
 	}
 	// The body is the server's data: it is not scanned for the token, which
 	// is scrubbed where the SDK writes output instead (scrub.go).
-	if out != nil && !jsonContentType(resp.Header.Get("Content-Type")) {
+	if out != nil && !apicode.JSONContentType(resp.Header.Get("Content-Type")) {
 		return fmt.Errorf("%w: %s %s: %d with Content-Type %q where JSON was expected", ErrUnexpectedResponse,
 			ep.method, ep.route, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -218,22 +204,6 @@ func (c *Client) call(ctx context.Context, ep *endpoint, out response, opts ...R
 			resp.StatusCode, resp.Header.Get("Content-Type"), err))
 	}
 	return nil
-}
-
-// jsonContentType accepts the types a JSON body arrives with: JSON itself,
-// text/plain (some servers label everything so) or no type at all. Anything
-// else on a data endpoint (an HTML page from a captive portal or a proxy)
-// is not the API talking.
-func jsonContentType(ct string) bool {
-	switch ct {
-	case "", "application/json", "application/json; charset=utf-8", "application/json; charset=UTF-8":
-		return true // what servers send, without parsing it (0.3 us a call)
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || mt == "text/plain" || strings.HasSuffix(mt, "+json") || mt == "text/json"
 }
 
 // apiError builds the *APIError of a non-2xx response, reading at most
@@ -256,7 +226,7 @@ func (c *Client) fillAPIError(e *APIError, ep *endpoint, st *callState, resp *ht
 	e.Attempts = st.attempts
 	e.RetryAfter = st.retryAfter
 	e.Body = bytes.Clone(body)
-	e.RequestID = requestID(resp.Header)
+	e.RequestID = apicode.RequestID(resp.Header)
 	if e.Message == "" && e.Code == 0 {
 		e.Message = http.StatusText(resp.StatusCode)
 	}
@@ -274,22 +244,6 @@ func (u *unknownAnswer) Error() string {
 }
 
 func (u *unknownAnswer) Unwrap() []error { return []error{ErrOutcomeUnknown, u.err} }
-
-// requestIDHeaders are the headers in which the API, or the gateway in
-// front of it, names a request for its logs: the id to quote to support.
-var requestIDHeaders = [...]string{"X-Request-Id", "X-Amzn-Requestid", "X-Amzn-Trace-Id", "Request-Id"}
-
-// requestID is the first of requestIDHeaders that h carries, for
-// APIError.RequestID and ResponseInfo.RequestID alike. The pipeline has
-// already scrubbed h (scrubResponse).
-func requestID(h http.Header) string {
-	for _, k := range requestIDHeaders {
-		if v := h.Get(k); v != "" {
-			return v
-		}
-	}
-	return ""
-}
 
 // transportError explains a call that got no usable response.
 func (c *Client) transportError(ctx context.Context, st *callState, err error) error {

@@ -1,9 +1,7 @@
 package chatadmin
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -137,7 +135,12 @@ func (f *UploadFile) resolve(ctx context.Context) (*uploadSource, error) {
 		if f.consumed.Swap(true) {
 			return nil, invalid("File", "file", "a FileFromReader file can be uploaded only once")
 		}
-		return src.oneShotFrom(ctx, f.reader)
+		ct, open, err := stream.OneShot(ctx, f.reader, src.contentType)
+		if err != nil {
+			return nil, fmt.Errorf("chatadmin: file: sniffing its content type: %w", err)
+		}
+		src.contentType, src.open, src.oneShot = ct, open, true
+		return src, nil
 	}
 	if src.open == nil {
 		return nil, invalid("File", "file", "has no content: make it with FileFromPath, FileFromReaderAt, FileFromFunc or FileFromReader")
@@ -151,34 +154,6 @@ func (f *UploadFile) resolve(ctx context.Context) (*uploadSource, error) {
 		}
 		src.contentType = ct
 	}
-	return src, nil
-}
-
-// errOneShotReplay stops a second read of a one-shot file, which could only
-// send a truncated body (net/http replays a body to follow a 307 or 308).
-var errOneShotReplay = errors.New("file: a FileFromReader file cannot be sent twice")
-
-// oneShotFrom makes src read r once. Sniffing peeks through a buffer, so
-// the peeked bytes are still sent. The peek runs on a goroutine of its own
-// so that the call returns when ctx ends; r cannot be closed, so a peek
-// blocked in it stays blocked (in a buffer nothing else uses) until r's
-// Read returns.
-func (src *uploadSource) oneShotFrom(ctx context.Context, r io.Reader) (*uploadSource, error) {
-	if src.contentType == "" {
-		ct, rest, err := stream.SniffReader(ctx, r)
-		if err != nil {
-			return nil, fmt.Errorf("chatadmin: file: sniffing its content type: %w", err)
-		}
-		src.contentType, r = ct, rest
-	}
-	var opened atomic.Bool
-	src.open = func() (io.ReadCloser, error) {
-		if opened.Swap(true) {
-			return nil, errOneShotReplay
-		}
-		return io.NopCloser(r), nil
-	}
-	src.oneShot = true
 	return src, nil
 }
 
@@ -225,15 +200,7 @@ func (m multipartBody) encode() (payload, error) {
 		file := stream.NewFile(m.ctx, src.open, src.size, MaxUploadSize, src.detach, func() error {
 			return invalid("File", "file", "is over the limit of %d bytes", MaxUploadSize)
 		})
-		return &multipartStream{io.MultiReader(bytes.NewReader(pre), file, bytes.NewReader(trailer)), file}, nil
+		return stream.Body(pre, file, trailer), nil
 	}
 	return payload{contentType: formType, open: open, length: length, oneShot: src.oneShot}, nil
 }
-
-// multipartStream is one attempt's body. Closing it closes the file.
-type multipartStream struct {
-	io.Reader
-	file *stream.File
-}
-
-func (s *multipartStream) Close() error { return s.file.Close() }

@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chatadmin/chatadmin-go/internal/stream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -211,7 +212,7 @@ func TestUploadOneShotSniffKeepsBytes(t *testing.T) {
 	r2, err := pl.open()
 	require.NoError(t, err)
 	_, err = io.ReadAll(r2)
-	assert.ErrorIs(t, err, errOneShotReplay)
+	assert.ErrorIs(t, err, stream.ErrReplay)
 }
 
 // uploadServer records what each upload attempt carried. The file part is

@@ -3,6 +3,7 @@
 package backoff
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -69,4 +70,19 @@ func Ceiling(min, max time.Duration, attempt int) time.Duration {
 		return min << uint(attempt)
 	}
 	return max
+}
+
+// Sleep waits d, or less when ctx ends first.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

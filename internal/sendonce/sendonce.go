@@ -57,6 +57,25 @@ func Bind(ctx context.Context, c *Call) context.Context {
 	})
 }
 
+// Overlay is ctx, with the values of the context an Observer returned
+// (to carry a span) looked up first: the caller's deadline and
+// cancellation stay whatever the Observer returned.
+func Overlay(ctx, values context.Context) context.Context {
+	return overlay{Context: ctx, values: values}
+}
+
+type overlay struct {
+	context.Context
+	values context.Context
+}
+
+func (o overlay) Value(key any) any {
+	if v := o.values.Value(key); v != nil {
+		return v
+	}
+	return o.Context.Value(key)
+}
+
 // Transport wraps a client's transport so that a request which is not
 // safe to repeat goes out at most once per attempt the SDK decides on.
 //
