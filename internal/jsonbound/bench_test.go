@@ -40,13 +40,22 @@ func metadataKey(key []byte, _ int) Mode {
 }
 
 // BenchmarkEstimate is the pass over a page of 100 channels, against the
-// scan json.Valid makes of the same bytes (the least any decode does).
+// scanner it replaced (refEstimate) and the scan json.Valid makes of the
+// same bytes (the least any decode does):
+//
+//	go test -run '^$' -bench Estimate -count 6 ./internal/jsonbound
 func BenchmarkEstimate(b *testing.B) {
 	body := channelsPage(100)
 	b.Run("estimate", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
 			Estimate(body, Typed, metadataKey)
+		}
+	})
+	b.Run("reference", func(b *testing.B) { // the scanner before (ref_test.go)
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			refEstimate(body, Typed, metadataKey)
 		}
 	})
 	b.Run("json.Valid", func(b *testing.B) {

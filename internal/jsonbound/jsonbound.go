@@ -126,7 +126,6 @@ func Estimate(body []byte, top Mode, classify Classify) int64 {
 		}
 		// A value begins: charge its place in its container, then itself.
 		mode, element := top, false
-		outerRaw := len(stack) > 0 && stack[len(stack)-1].mode == Raw
 		if len(stack) > 0 {
 			top := &stack[len(stack)-1]
 			mode = top.mode
@@ -162,7 +161,7 @@ func Estimate(body []byte, top Mode, classify Classify) int64 {
 				n += typedArray
 			}
 			f := frame{object: c == '{', mode: mode, empty: true, start: -1}
-			if mode == Raw && !outerRaw {
+			if mode == Raw && !rawBelow(stack) {
 				f.start = i
 			}
 			stack = append(stack, f)
@@ -175,19 +174,19 @@ func Estimate(body []byte, top Mode, classify Classify) int64 {
 			case Typed:
 				n += int64(end-i) + stringSlack
 			}
-			if mode == Raw && !outerRaw {
+			if mode == Raw && !rawBelow(stack) {
 				n += int64(end - i)
 			}
 			i = end - 1
 		default: // a number, true, false or null
 			end := i + 1
-			for end < len(body) && !delimiter(body[end]) {
+			for end < len(body) && !delimiters[body[end]] {
 				end++
 			}
 			if mode == Any && c != 't' && c != 'f' && c != 'n' {
 				n += anyNumber
 			}
-			if mode == Raw && !outerRaw {
+			if mode == Raw && !rawBelow(stack) {
 				n += int64(end - i)
 			}
 			i = end - 1
@@ -269,6 +268,10 @@ func hasByte(x uint64, c byte) uint64 {
 	return (x - lo) &^ x & hi
 }
 
-func delimiter(c byte) bool {
-	return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':'
-}
+// rawBelow reports whether the value being read is inside a Raw value,
+// which charges its bytes once for all it holds.
+func rawBelow(stack []frame) bool { return len(stack) > 0 && stack[len(stack)-1].mode == Raw }
+
+// delimiters are the bytes that end a number or a literal: a table, not
+// eight comparisons per digit.
+var delimiters = [256]bool{',': true, ']': true, '}': true, ' ': true, '\t': true, '\r': true, '\n': true, ':': true}
