@@ -122,6 +122,9 @@ func Estimate(body []byte, top Mode, classify Classify) int64 {
 			top.empty = false
 			keyNext, keyed = false, true
 			i = end - 1
+			if end < len(body) && body[end] == ':' {
+				i = end // the colon, skipped here rather than by a turn of the loop
+			}
 			continue
 		}
 		// A value begins: charge its place in its container, then itself.
