@@ -404,3 +404,15 @@ func TestDecodeTolerances(t *testing.T) {
 		assert.Equal(t, "p", page.Previous)
 	}
 }
+
+// TestCutBodyIsAnError: a success body cut right after a key's opening
+// quote (a server or proxy that stopped mid-answer) is a decode error, not
+// a panic in the size pass that runs before decoding.
+func TestCutBodyIsAnError(t *testing.T) {
+	for _, body := range []string{`{"`, `{"status":"success","data":{"messages":[{"`} {
+		var out messageCreateResponse
+		if apiErr, err := decodeResponse([]byte(body), &out); err == nil || apiErr != nil {
+			t.Errorf("%s: err %v, API error %v", body, err, apiErr)
+		}
+	}
+}

@@ -84,3 +84,11 @@ func TestAnyEstimateCoversDecoding(t *testing.T) {
 		}
 	}
 }
+
+// TestCutAfterKeyQuote: a body that ends at the opening quote of a key (a
+// server's truncated answer) is estimated, not a panic.
+func TestCutAfterKeyQuote(t *testing.T) {
+	for _, body := range []string{`{"`, `{"a":1,"`, `[{"`} {
+		Estimate([]byte(body), Typed, anyKey)
+	}
+}
