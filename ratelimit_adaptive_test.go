@@ -285,4 +285,3 @@ func TestAdaptiveSingleProcessSim(t *testing.T) {
 	assert.GreaterOrEqual(t, achieved, 0.97)
 	assert.Less(t, thr, 0.5)
 }
-
