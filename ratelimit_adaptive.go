@@ -185,6 +185,10 @@ func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
 			target = base * (1 + adaptiveBeta) / 2
 		}
 		next = base * adaptiveBeta
+		a.cutRate = max(next, adaptiveMinRate)
+		if a.ceiling > 0 {
+			a.cutRate = min(a.cutRate, a.ceiling)
+		}
 		a.throttled = true
 		a.lastMax = target
 		a.window = math.Cbrt((target - next) / adaptiveScale)
@@ -196,15 +200,15 @@ func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
 	default:
 		return // before any throttle the rate stays where it started
 	}
-	// Never more than twice what is really sent: a rate that climbed
-	// while the client was idle would let a sudden burst through.
-	next = min(next, 2*a.measured)
+	// Never climb past twice what is really sent: a rate that climbed
+	// while the client was idle would let a sudden burst through. But
+	// never below the rate of the last cut either: callers that sit out a
+	// throttle's Retry-After send nothing for a second, and twice that
+	// would cut the limiter far below its share for good.
+	next = min(next, max(2*a.measured, a.cutRate))
 	next = max(next, adaptiveMinRate)
 	if a.ceiling > 0 {
 		next = min(next, a.ceiling)
-	}
-	if o.Throttled {
-		a.cutRate = next
 	}
 	a.fill = next
 	a.bucket.SetLimitAt(now, rate.Limit(next))
