@@ -291,3 +291,26 @@ func TestAdaptiveSingleProcessSim(t *testing.T) {
 	assert.GreaterOrEqual(t, achieved, 0.97)
 	assert.Less(t, thr, 0.5)
 }
+
+// TestAdaptiveCutAfterRetryAfterSilence: at a run's start every caller of
+// a process may be throttled at once and sit out Retry-After (1 s), so the
+// process sends nothing for a second. Its next throttle cuts its rate by
+// the factor, not to twice that silent second's send rate: that cut one
+// process in four to a tenth of its share, and it never won it back
+// (issue 17 item 7).
+func TestAdaptiveCutAfterRetryAfterSilence(t *testing.T) {
+	a, clk := newFakeAdaptive(AdaptiveLimiterConfig{})
+	for range 16 {
+		a.sent.Add(1) // 16 callers go at once, unpaced
+	}
+	asked := clk.t
+	clk.advance(5 * time.Millisecond)
+	for range 16 {
+		a.Observe(context.Background(), LimitObservation{Throttled: true, StatusCode: 429, Asked: asked})
+	}
+	first := a.Rate()
+	require.InDelta(t, adaptiveBeta*16/0.1, first, 1, "the first cut is from the 16 sent in (at least) 100 ms")
+	clk.advance(time.Second) // every caller sits out Retry-After
+	answer(a, clk, true, 0)
+	assert.InDelta(t, first*adaptiveBeta, a.Rate(), 0.01, "the next throttle cuts by the factor")
+}
