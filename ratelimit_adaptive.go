@@ -28,10 +28,27 @@ type AdaptiveLimiterConfig struct {
 // The adaptive limiter's constants, as in the AWS SDK's adaptive retry mode
 // (CUBIC congestion control applied to a request rate), except for a
 // gentler cut, 0.85 instead of 0.7: between two throttles the rate then
-// stays closer to the server's limit (BENCHMARKS.md, "Rate limiting").
+// stays closer to the server's limit (BENCHMARKS.md, "Rate limiting"); and
+// for adaptiveAdd, CUBIC's TCP-friendly region (RFC 8312 §4.2) in
+// requests per second.
+//
+// adaptiveAdd is what makes unshared limiters split one limit fairly
+// (issue 17). A tenant bucket refuses every process that sends while it is
+// empty, so the processes are throttled together and each cuts by the same
+// factor: a recovery that scales with each one's own rate (the cubic curve
+// back to its own last throttled rate) keeps their ratios, and an early
+// lead lasts. An increase the same in requests per second for every
+// process, after cuts that take more from the larger ones, narrows the gap
+// at every throttle, as AIMD does. Its price is a faster climb, so more
+// frequent probes past the limit; being in requests per second, it is
+// steepest beside a small limit. In the simulation of the tests, four
+// processes at 200 rps see about 2 % of attempts throttled instead of 1 %,
+// one process alone at 20 rps 23 % instead of 8 % (still at the limit: a
+// throttled call is retried after its Retry-After).
 const (
 	adaptiveBeta    = 0.85                   // share of the rate kept after a throttle
 	adaptiveScale   = 0.4                    // CUBIC's C: how fast the rate climbs back
+	adaptiveAdd     = 5.0                    // requests per second gained per second at least
 	adaptiveMinRate = 0.5                    // requests per second, the floor
 	adaptiveSmooth  = 0.8                    // weight of the newest sample of the send rate
 	adaptiveBucket  = 500 * time.Millisecond // span of one send-rate sample
@@ -41,7 +58,9 @@ const (
 // token bucket (golang.org/x/time/rate) whose rate is cut to 85 % when an
 // answer is throttled, and grows back on successes along a cubic curve that
 // is fast far below the last rate that was throttled and flat near it, so
-// the limiter spends most of its time just under the server's limit. Only
+// the limiter spends most of its time just under the server's limit, but
+// never slower than 5 requests per second per second, so that limiters in
+// several processes sharing one limit converge to equal shares. Only
 // attempts that asked for permission after the last cut can cut again: the
 // answers to attempts already let through (or scheduled) at the old rate
 // would otherwise cut the rate once per such attempt.
@@ -70,6 +89,7 @@ type AdaptiveLimiter struct {
 	lastMax   float64 // the rate at the last cut
 	window    float64 // seconds from the last cut until the curve is back at lastMax
 	lastCut   time.Time
+	cutRate   float64 // the rate the last cut set: the additive climb starts there
 
 	measured    float64   // smoothed attempts let through per second
 	sampleStart time.Time // start of the sample being counted
@@ -168,19 +188,27 @@ func (a *AdaptiveLimiter) Observe(_ context.Context, o LimitObservation) {
 			target = base * (1 + adaptiveBeta) / 2
 		}
 		next = base * adaptiveBeta
+		a.cutRate = max(next, adaptiveMinRate)
+		if a.ceiling > 0 {
+			a.cutRate = min(a.cutRate, a.ceiling)
+		}
 		a.throttled = true
 		a.lastMax = target
 		a.window = math.Cbrt((target - next) / adaptiveScale)
 		a.lastCut = now
 	case a.throttled:
-		t := now.Sub(a.lastCut).Seconds() - a.window
-		next = adaptiveScale*t*t*t + a.lastMax
+		since := now.Sub(a.lastCut).Seconds()
+		t := since - a.window
+		next = max(adaptiveScale*t*t*t+a.lastMax, a.cutRate+adaptiveAdd*since)
 	default:
 		return // before any throttle the rate stays where it started
 	}
-	// Never more than twice what is really sent: a rate that climbed
-	// while the client was idle would let a sudden burst through.
-	next = min(next, 2*a.measured)
+	// Never climb past twice what is really sent: a rate that climbed
+	// while the client was idle would let a sudden burst through. But
+	// never below the rate of the last cut either: callers that sit out a
+	// throttle's Retry-After send nothing for a second, and twice that
+	// would cut the limiter far below its share for good.
+	next = min(next, max(2*a.measured, a.cutRate))
 	next = max(next, adaptiveMinRate)
 	if a.ceiling > 0 {
 		next = min(next, a.ceiling)

@@ -158,12 +158,13 @@ func run(cfg Config, stdout io.Writer, factories map[string]Factory, prepare fun
 	return nil
 }
 
-// shares prints each process's successes after the warmup and the spread,
-// the largest share over the smallest: 1.0 is a fair split.
+// shares prints each process's successes, and the spread (the largest
+// share over the smallest: 1.00 is a fair split), twice: over the whole
+// run, which includes each limiter's first burst and its ramp, and from the
+// end of the warmup, the steady state the targets are about. Both
+// stop at the first bin where any process ran out of work: after it the
+// others have the limit to themselves.
 func shares(w io.Writer, cfg Config, results []Result) {
-	from := int(cfg.Warmup / binWidth)
-	// Up to the first bin where any process ran out of work: after it the
-	// others have the limit to themselves.
 	end := -1
 	for _, r := range results {
 		last := 0
@@ -176,12 +177,20 @@ func shares(w io.Writer, cfg Config, results []Result) {
 			end = last
 		}
 	}
+	shareLine(w, "  shares, whole run to the first process's end:", results, 0, end)
+	from := int(cfg.Warmup / binWidth)
 	if end <= from {
 		fmt.Fprintln(w, "  shares:      (a process finished within the warmup)")
 		return
 	}
+	shareLine(w, fmt.Sprintf("  shares after %s, to the first process's end:", cfg.Warmup), results, from, end)
+}
+
+// shareLine prints the processes' successes in bins [from, end) and their
+// spread.
+func shareLine(w io.Writer, label string, results []Result, from, end int) {
 	lo, hi := -1, 0
-	fmt.Fprintf(w, "  shares after %s, to the first process's end:", cfg.Warmup)
+	fmt.Fprint(w, label)
 	for _, r := range results {
 		n := 0
 		for i := from; i < end && i < len(r.OK); i++ {

@@ -10,7 +10,8 @@
 // users, and bans them with -workers concurrent calls per process, from
 // -procs processes (it starts itself). It prints the achieved rate of
 // successful calls and the share of throttled attempts, over the whole run
-// and after the warmup. The shared Redis limiter lives in its own module:
+// and after the warmup; with -procs above 1 also each process's successes
+// and their spread (largest over smallest), over both spans. The shared Redis limiter lives in its own module:
 // redislimit/internal/cmd/ratebench is this command with -limiter redis.
 package main
 
