@@ -30,10 +30,6 @@ import (
 // The modules of the repository, by directory; the first is the root.
 var moduleDirs = []string{".", "otel", "redislimit"}
 
-// cliArgs is what the installed chatadmin binary is run with: the check
-// wants the version in its output.
-var cliArgs = []string{"version"}
-
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("releasecheck: ")
@@ -87,11 +83,11 @@ func check(version, work string) error {
 // checkDist runs the release binary of chatadmin built for this host.
 func checkDist(dir, version string) error {
 	bin := filepath.Join(dir, exe(fmt.Sprintf("chatadmin_%s_%s_%s", version, runtime.GOOS, runtime.GOARCH)))
-	out, err := run(dir, os.Environ(), bin, cliArgs...)
+	out, err := run(dir, os.Environ(), bin, "version")
 	if err != nil {
 		return err
 	}
-	if cliArgs[0] == "version" && !strings.Contains(out, version) {
+	if !strings.Contains(out, version) {
 		return fmt.Errorf("%s version printed %q, want %s in it", bin, out, version)
 	}
 	return nil
