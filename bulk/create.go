@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/chatadmin/chatadmin-go"
@@ -19,29 +18,12 @@ import (
 // unsafeJob builds the Job of a helper whose calls are not safe to repeat.
 func unsafeJob[T any](name string, o *Options, key func(T) string, do func(context.Context, T) error,
 	reconcile func(context.Context, T) (bool, error)) *Job[T] {
+	// A gateway's 502 or 504 to these calls is already ErrOutcomeUnknown
+	// (the SDK's retry policy), so such an item is reconciled, not failed.
 	j := &Job[T]{Name: name, Key: key, Reconcile: reconcile,
-		Do: func(ctx context.Context, items []T) error { return gatewayUnknown(do(ctx, items[0])) }}
-	if o != nil {
-		j.Concurrency, j.Journal, j.Grace, j.Abort, j.OnProgress, j.Collect = o.Concurrency, o.Journal, o.Grace, o.Abort, o.OnProgress, o.Collect
-		if o.OnResult != nil {
-			j.OnResult = func(r Result[T]) {
-				o.OnResult(Result[string]{Item: r.Key, Key: r.Key, Status: r.Status, Err: r.Err, FromJournal: r.FromJournal})
-			}
-		}
-	}
+		Do: func(ctx context.Context, items []T) error { return do(ctx, items[0]) }}
+	withOptions(j, o, func(r Result[T]) string { return r.Key })
 	return j
-}
-
-// gatewayUnknown marks a gateway's 502 or 504 as ErrOutcomeUnknown: a
-// gateway answers so when the backend did not answer in time, which says
-// nothing of whether it acted, and a Failed item of an unsafe job is never
-// sent again nor reconciled.
-func gatewayUnknown(err error) error {
-	var ae *chatadmin.APIError
-	if errors.As(err, &ae) && (ae.StatusCode == 502 || ae.StatusCode == 504) && !errors.Is(err, chatadmin.ErrOutcomeUnknown) {
-		return fmt.Errorf("%w: %w", chatadmin.ErrOutcomeUnknown, err)
-	}
-	return err
 }
 
 // ChannelCreate is one channel of CreateChannels.

@@ -25,11 +25,23 @@ type Options struct {
 // operation is idempotent: the SDK classes these calls as safe to repeat.
 func idJob(name string, size int, o *Options, do func(ctx context.Context, ids []string) error) *Job[string] {
 	j := &Job[string]{Name: name, Idempotent: true, ChunkSize: size, Do: do}
-	if o != nil {
-		j.Concurrency, j.Journal, j.Grace, j.Abort = o.Concurrency, o.Journal, o.Grace, o.Abort
-		j.OnResult, j.OnProgress, j.Collect = o.OnResult, o.OnProgress, o.Collect
-	}
+	withOptions(j, o, func(r Result[string]) string { return r.Item })
 	return j
+}
+
+// withOptions gives j the run settings of o (nil: the defaults) and
+// reports its results to o.OnResult, each item named by itemID.
+func withOptions[T any](j *Job[T], o *Options, itemID func(Result[T]) string) {
+	if o == nil {
+		return
+	}
+	j.Concurrency, j.Journal, j.Grace, j.Abort, j.OnProgress, j.Collect = o.Concurrency, o.Journal, o.Grace, o.Abort, o.OnProgress, o.Collect
+	if o.OnResult == nil {
+		return
+	}
+	j.OnResult = func(r Result[T]) {
+		o.OnResult(Result[string]{Item: itemID(r), Key: r.Key, Status: r.Status, Err: r.Err, FromJournal: r.FromJournal})
+	}
 }
 
 // each adapts a per-id call to a chunk of one.
@@ -134,13 +146,6 @@ func UpdateUsers(ctx context.Context, c *chatadmin.Client, updates Items[UserUpd
 			_, err := c.Users.Update(ctx, us[0].UserID, us[0].Request)
 			return err
 		}}
-	if o != nil {
-		j.Concurrency, j.Journal, j.Grace, j.Abort, j.OnProgress, j.Collect = o.Concurrency, o.Journal, o.Grace, o.Abort, o.OnProgress, o.Collect
-		if o.OnResult != nil {
-			j.OnResult = func(r Result[UserUpdate]) {
-				o.OnResult(Result[string]{Item: r.Item.UserID, Key: r.Key, Status: r.Status, Err: r.Err, FromJournal: r.FromJournal})
-			}
-		}
-	}
+	withOptions(j, o, func(r Result[UserUpdate]) string { return r.Item.UserID })
 	return j.Run(ctx, updates)
 }
