@@ -3,7 +3,6 @@ package chatadmin
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
 
@@ -52,7 +51,7 @@ func decodeResponse(body []byte, out response) (*APIError, error) {
 		if firstByte(body) != '{' {
 			return nil, nil // OK, Success, an empty body, an array: acks
 		}
-		err = json.Unmarshal(body, &statusOnly{&env.Status})
+		err = unmarshal(body, &statusOnly{&env.Status}, false)
 	} else {
 		var target any = out
 		if r, ok := out.(*rawResponse); ok {
@@ -64,13 +63,13 @@ func decodeResponse(body []byte, out response) (*APIError, error) {
 			return nil, fmt.Errorf("the response would hold more than %d times its %d bytes once decoded", maxDecodedFactor, len(body))
 		case keys == hasStatus|hasData:
 			env.Data = target
-			err = json.Unmarshal(body, &env)
+			err = unmarshal(body, &env, target != any(out))
 		case keys == hasStatus:
-			if err = json.Unmarshal(body, &statusOnly{&env.Status}); err == nil && !env.Status {
-				err = json.Unmarshal(body, target)
+			if err = unmarshal(body, &statusOnly{&env.Status}, false); err == nil && !env.Status {
+				err = unmarshal(body, target, target != any(out))
 			}
 		default:
-			err = json.Unmarshal(body, target)
+			err = unmarshal(body, target, target != any(out))
 		}
 	}
 	if env.Status {

@@ -1,8 +1,9 @@
 module github.com/chatadmin/chatadmin-go
 
-go 1.25.0
+go 1.26
 
 require (
+	github.com/go-json-experiment/json v1.27.2
 	github.com/google/go-querystring v1.2.0
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2
