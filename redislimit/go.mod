@@ -1,6 +1,6 @@
 module github.com/chatadmin/chatadmin-go/redislimit
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/chatadmin/chatadmin-go v0.1.0
