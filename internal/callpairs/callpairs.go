@@ -22,10 +22,12 @@ import (
 
 const token = "callbench-token-123456"
 
-// Calls and Wheres name the pairs New makes.
+// Calls and Wheres name the pairs New makes. "server process" is loopback
+// with the server in a child process (ServeChild), so that the process's
+// CPU is the client's alone, as in a backend calling the API.
 var (
 	Calls  = []string{"create text message", "query 100 channels", "ban 100 users"}
-	Wheres = []string{"loopback", "in-process"}
+	Wheres = []string{"loopback", "in-process", "server process"}
 )
 
 // Pair is the SDK and raw variants of one call against one server.
@@ -43,38 +45,42 @@ func New(call, where string) (*Pair, error) { return newPair(call, where, nil) }
 
 // newPair is New with the server's handler wrapped by wrap, when not nil.
 func newPair(call, where string, wrap func(http.Handler) http.Handler) (*Pair, error) {
-	var body []byte
-	var mk func(sdk *chatadmin.Client, raw *http.Client, base string) *Pair
-	switch call {
-	case Calls[0]:
-		body, mk = messagesPage(1), createPair
-	case Calls[1]:
-		body, mk = channelsPage(100), queryPair
-	case Calls[2]:
-		body, mk = []byte("OK"), banPair
-	default:
-		return nil, fmt.Errorf("callpairs: no call %q", call)
+	body, mk, err := callFor(call)
+	if err != nil {
+		return nil, err
 	}
 	h := answer(body)
 	if wrap != nil {
 		h = wrap(h)
 	}
+	if where == Wheres[2] {
+		base, stop, err := startChild(call)
+		if err != nil {
+			return nil, err
+		}
+		return pairAt(mk, base, chatadmin.NewTransport(), chatadmin.NewTransport(), stop)
+	}
 	var base string
-	var hc, rawHC *http.Client
+	var sdkT, rawT http.RoundTripper
 	stop := func() {}
 	switch where {
 	case Wheres[0]:
 		srv := httptest.NewServer(h)
 		base, stop = srv.URL, srv.Close
-		hc = &http.Client{Transport: chatadmin.NewTransport()}
-		rawHC = &http.Client{Transport: chatadmin.NewTransport()}
+		sdkT, rawT = chatadmin.NewTransport(), chatadmin.NewTransport()
 	case Wheres[1]:
 		base = "http://127.0.0.1:1" // never dialled: the transport is the handler
-		hc = &http.Client{Transport: inProcess{h}}
-		rawHC = &http.Client{Transport: inProcess{h}}
+		sdkT, rawT = inProcess{h}, inProcess{h}
 	default:
 		return nil, fmt.Errorf("callpairs: no place %q", where)
 	}
+	return pairAt(mk, base, sdkT, rawT, stop)
+}
+
+// pairAt makes the pair with mk against base, each client over its own
+// transport; the pair's Close ends with stop.
+func pairAt(mk func(*chatadmin.Client, *http.Client, string) *Pair, base string, sdkT, rawT http.RoundTripper, stop func()) (*Pair, error) {
+	hc, rawHC := &http.Client{Transport: sdkT}, &http.Client{Transport: rawT}
 	sdk, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(base), chatadmin.WithHTTPClient(hc))
 	if err != nil {
 		stop()
@@ -87,6 +93,19 @@ func newPair(call, where string, wrap func(http.Handler) http.Handler) (*Pair, e
 		stop()
 	}
 	return p, nil
+}
+
+// callFor returns call's answer body and the maker of its pair.
+func callFor(call string) ([]byte, func(*chatadmin.Client, *http.Client, string) *Pair, error) {
+	switch call {
+	case Calls[0]:
+		return messagesPage(1), createPair, nil
+	case Calls[1]:
+		return channelsPage(100), queryPair, nil
+	case Calls[2]:
+		return []byte("OK"), banPair, nil
+	}
+	return nil, nil, fmt.Errorf("callpairs: no call %q", call)
 }
 
 // answer is a handler that reads the request and answers body.

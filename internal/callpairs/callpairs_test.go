@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"reflect"
 	"testing"
 )
@@ -21,7 +22,7 @@ type request struct {
 // same work as the SDK call: the same method, path, query, headers and
 // body bytes.
 func TestPairsSendTheSameRequest(t *testing.T) {
-	for _, where := range Wheres {
+	for _, where := range Wheres[:2] { // the child process's server is the same handler (TestServerProcess)
 		for _, call := range Calls {
 			var got []request
 			record := func(h http.Handler) http.Handler {
@@ -60,5 +61,31 @@ func TestPairsSendTheSameRequest(t *testing.T) {
 				t.Errorf("%s, %s: headers differ:\nsdk %v\nraw %v", call, where, sdk.header, raw.header)
 			}
 		}
+	}
+}
+
+// TestMain serves as the child of the "server process" pairs when started
+// as one.
+func TestMain(m *testing.M) {
+	ServeChild()
+	os.Exit(m.Run())
+}
+
+// TestServerProcess: the "server process" pairs start this test binary as
+// their server, and both clients get their answers from it.
+func TestServerProcess(t *testing.T) {
+	for _, call := range Calls {
+		p, err := New(call, Wheres[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if err := p.SDK(ctx); err != nil {
+			t.Error(call, "sdk:", err)
+		}
+		if err := p.Raw(ctx); err != nil {
+			t.Error(call, "raw:", err)
+		}
+		p.Close()
 	}
 }
