@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/chatadmin/chatadmin-go/internal/callpairs"
@@ -30,8 +31,21 @@ func main() {
 	rounds := flag.Int("rounds", 5, "rounds per run; SDK and raw take turns in each")
 	calls := flag.Int("calls", 0, "calls per client per round; 0: as many as take about 200 ms")
 	only := flag.String("only", "", "run only the pairs whose name contains this")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the runs to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "callbench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*runs, *rounds, *calls, *only); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "callbench:", err)
 		os.Exit(1)
 	}
