@@ -13,6 +13,12 @@ type Timestamp struct{ time.Time }
 
 // UnmarshalJSON accepts RFC 3339 strings, null, "" and epoch milliseconds.
 func (t *Timestamp) UnmarshalJSON(data []byte) error {
+	// A page holds several times per item: the strict RFC 3339 parser
+	// reads the bytes where they are, without the string time.Parse needs,
+	// and what it accepts, time.Parse reads the same.
+	if len(data) > 2 && data[0] == '"' && data[len(data)-1] == '"' && t.Time.UnmarshalText(data[1:len(data)-1]) == nil {
+		return nil
+	}
 	s := string(bytes.Trim(data, `"`))
 	switch {
 	case s == "null" || s == "" || s == "0":
