@@ -44,9 +44,9 @@ func sameAsEncodingJSON(t *testing.T, body []byte) {
 var decodeSeeds = []string{
 	string(channelsPage(3)), string(messagesPage(3)),
 	`{"status":"success","data":{"messages":[{"messageId":"m","data":{"text":"hi"}}],"users":[{"userId":"u"}]}}`,
-	`{"results":[{"channel":{"channelId":"a","CHANNELID":"b","channelid":"c"}}]}`,                    // names in other cases
-	`{"results":[{"channel":{"channelId":"a","displayName":"x","displayName":"y"}}],"results":[]}`,  // repeated names
-	`{"results":[{"channel":{"channelId":"a\xff\xfeb","displayName":"\ud800x","metadata":{"k\xc3":"\xe2\x82"}}}]}`, // invalid UTF-8, lone surrogate
+	`{"results":[{"channel":{"channelId":"a","CHANNELID":"b","channelid":"c"}}]}`,                                                     // names in other cases
+	`{"results":[{"channel":{"channelId":"a","displayName":"x","displayName":"y"}}],"results":[]}`,                                    // repeated names
+	"{\"results\":[{\"channel\":{\"channelId\":\"a\xff\xfeb\",\"displayName\":\"\\ud800x\",\"metadata\":{\"k\xc3\":\"\xe2\x82\"}}}]}", // invalid UTF-8, a lone surrogate
 	`{"messages":[{"messageId":"m","createdAt":null,"updatedAt":"","editedAt":0,"reactions":null,"tags":null}]}`,
 	`{"messages":[{"messageId":"m","createdAt":1714557600000,"channelSegment":1e2}]}`,
 	`{"messages":[{"messageId":"m","reactionsCount":1.5}]}`, `{"messages":[{"messageId":"m","reactionsCount":"1"}]}`,
