@@ -92,12 +92,6 @@ func structValues(opts any) (url.Values, error) {
 	switch o := opts.(type) {
 	case url.Values:
 		return o, nil
-	case *userIDsForm:
-		// The member, ban and unban calls, as go-querystring encodes them
-		// (TestUserIDsFormAsQueryValues) without its reflection, which cost
-		// a 100-id ban 7 % of its CPU.
-		vals := url.Values{}
-		return vals, o.UserIDs.EncodeValues("userIds", &vals)
 	}
 	vals, err := query.Values(opts)
 	if err != nil {

@@ -66,6 +66,15 @@ type payload struct {
 type formBody struct{ v any }
 
 func (f formBody) encode() (payload, error) {
+	if l, ok := f.v.(*userIDsForm); ok {
+		// The member, ban and unban calls: their one list, without the
+		// url.Values map structValues would build (TestUserIDsFormAsQueryValues).
+		data, err := form.Body.EncodeList("userIds[]", l.UserIDs)
+		if err != nil {
+			return payload{}, formErr(err)
+		}
+		return payload{contentType: contentTypeForm, data: data}, nil
+	}
 	vals, err := structValues(f.v)
 	if err != nil {
 		return payload{}, err

@@ -2,10 +2,11 @@ package chatadmin
 
 import (
 	"errors"
-	"reflect"
 	"testing"
 
 	"github.com/google/go-querystring/query"
+
+	"github.com/chatadmin/chatadmin-go/internal/form"
 )
 
 // verbatimJSON is a Marshaler that writes its text as it is, invalid bytes and
@@ -53,19 +54,23 @@ func TestJSONBodyUTF8(t *testing.T) {
 	}
 }
 
-// TestUserIDsFormAsQueryValues checks that structValues' shortcut for the
-// id lists gives what go-querystring gives for the same struct: a field
-// added to userIDsForm without the shortcut fails here.
+// TestUserIDsFormAsQueryValues checks that formBody's shortcut for the id
+// lists sends what go-querystring and the form encoder send for the same
+// struct: a field added to userIDsForm without the shortcut fails here.
 func TestUserIDsFormAsQueryValues(t *testing.T) {
 	for _, ids := range [][]string{nil, {"u1"}, {"a b", "ü", "x&y=z"}} {
 		f := &userIDsForm{ids}
-		want, err := query.Values(f)
+		vals, err := query.Values(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := structValues(f)
-		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("%q: got %v, %v, want %v", ids, got, err, want)
+		want, err := form.Body.Encode(vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := formBody{f}.encode()
+		if err != nil || string(got.data) != string(want) || got.contentType != contentTypeForm {
+			t.Errorf("%q: got %q (%s), %v, want %q", ids, got.data, got.contentType, err, want)
 		}
 	}
 }

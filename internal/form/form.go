@@ -249,35 +249,66 @@ func (l Limits) Check(vals url.Values) error {
 	n := 0
 	for k, vs := range vals {
 		n += len(vs)
-		groups := strings.Count(k, "[")
-		if groups > l.Depth {
-			return errorf(k, "nested %d levels deep; the server reads at most %d in a %s", groups, l.Depth, l.What)
-		}
-		if l.ArrayLimit == 0 {
-			continue
-		}
-		if len(vs) > l.ArrayLimit {
-			return errorf(strings.TrimSuffix(k, "[]"), "%d values; a query string carries at most %d in one array", len(vs), l.ArrayLimit)
-		}
-		for rest := k; ; {
-			open := strings.IndexByte(rest, '[')
-			if open < 0 {
-				break
-			}
-			end := strings.IndexByte(rest[open:], ']')
-			if end < 0 {
-				break
-			}
-			if i, err := strconv.Atoi(rest[open+1 : open+end]); err == nil && i >= l.ArrayLimit {
-				return errorf(k, "index %d; a query string carries at most %d values in one array", i, l.ArrayLimit)
-			}
-			rest = rest[open+end+1:]
+		if err := l.checkKey(k, len(vs)); err != nil {
+			return err
 		}
 	}
+	return l.checkCount(n)
+}
+
+// checkKey refuses a key the server's parser would not read back with its
+// n values.
+func (l Limits) checkKey(k string, n int) error {
+	groups := strings.Count(k, "[")
+	if groups > l.Depth {
+		return errorf(k, "nested %d levels deep; the server reads at most %d in a %s", groups, l.Depth, l.What)
+	}
+	if l.ArrayLimit == 0 {
+		return nil
+	}
+	if n > l.ArrayLimit {
+		return errorf(strings.TrimSuffix(k, "[]"), "%d values; a query string carries at most %d in one array", n, l.ArrayLimit)
+	}
+	for rest := k; ; {
+		open := strings.IndexByte(rest, '[')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(rest[open:], ']')
+		if end < 0 {
+			break
+		}
+		if i, err := strconv.Atoi(rest[open+1 : open+end]); err == nil && i >= l.ArrayLimit {
+			return errorf(k, "index %d; a query string carries at most %d values in one array", i, l.ArrayLimit)
+		}
+		rest = rest[open+end+1:]
+	}
+	return nil
+}
+
+// checkCount refuses more parameters than the server reads.
+func (l Limits) checkCount(n int) error {
 	if n > qsParameterLimit {
 		return errorf(l.What, "%d parameters; the server reads at most %d", n, qsParameterLimit)
 	}
 	return nil
+}
+
+// EncodeList is Encode(url.Values{key: vs}) without the map: the body of
+// the member, ban and unban calls, whose map was a fifth of the form's
+// cost.
+func (l Limits) EncodeList(key string, vs []string) ([]byte, error) {
+	if err := l.checkKey(key, len(vs)); err != nil {
+		return nil, err
+	}
+	if err := l.checkCount(len(vs)); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, v := range vs {
+		n += len(key) + len(v) + 2
+	}
+	return appendKey(make([]byte, 0, n+n/4), key, vs)
 }
 
 // Bytes is vals.Encode() as bytes (keys sorted, keys and values escaped as

@@ -2,7 +2,9 @@ package form
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
+	"strconv"
 	"testing"
 )
 
@@ -48,5 +50,34 @@ func TestLimitsEncode(t *testing.T) {
 	}
 	if _, err := Body.Encode(url.Values{"a": {"\xff"}}); err == nil {
 		t.Error("invalid UTF-8 was encoded")
+	}
+}
+
+// TestEncodeListIsEncode: EncodeList gives the bytes and errors of Encode
+// with a one-key map.
+func TestEncodeListIsEncode(t *testing.T) {
+	many := make([]string, qsParameterLimit+1)
+	for i := range many {
+		many[i] = "u" + strconv.Itoa(i)
+	}
+	for _, l := range []Limits{Body, Query} {
+		for _, c := range []struct {
+			key string
+			vs  []string
+		}{
+			{"userIds[]", []string{"a", "b c", "é/&=?", "user-0001"}},
+			{"userIds[]", nil},
+			{"userIds[]", []string{"ok", "\xff"}},
+			{"a[1][2][3][4][5][6]", []string{"x"}},
+			{"a[30]", []string{"x"}},
+			{"userIds[]", many[:MaxQueryArray+1]},
+			{"userIds[]", many},
+		} {
+			want, wantErr := l.Encode(url.Values{c.key: c.vs})
+			got, err := l.EncodeList(c.key, c.vs)
+			if string(got) != string(want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Errorf("%s %q (%d values): EncodeList %q, %v; Encode %q, %v", l.What, c.key, len(c.vs), got, err, want, wantErr)
+			}
+		}
 	}
 }
