@@ -125,3 +125,28 @@ func TestErrorDetailsBounded(t *testing.T) {
 	small := parseErrorBody([]byte(`{"status":"error","code":400000,"data":{"detail":{"channelId":"lobby"}}}`))
 	assert.Equal(t, map[string]any{"channelId": "lobby"}, small.DetailFields)
 }
+
+// TestCutBodyBoundedToo: the decoder checks the JSON as it goes, so a body
+// cut short (or broken) after a free-form map of many tiny keys would fill
+// the map before failing; the bound charges the open map as if closed and
+// refuses the body before decoding. Without that charge, the cut body
+// passes the bound and decoding it allocates ~17 times its size.
+func TestCutBodyBoundedToo(t *testing.T) {
+	keys := make([]string, 200_000)
+	for i := range keys {
+		keys[i] = fmt.Sprintf(`"%x":0`, i)
+	}
+	for _, body := range []string{
+		`{"results":[{"channel":{"channelId":"a","metadata":{` + strings.Join(keys, ","),
+		`{"results":[{"channel":{"channelId":"a","metadata":{` + strings.Join(keys, ",") + `,@`,
+	} {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := decodeResponse([]byte(body), new(channelListResponse))
+		runtime.ReadMemStats(&after)
+		assert.ErrorContains(t, err, "once decoded")
+		allocated := after.TotalAlloc - before.TotalAlloc
+		assert.LessOrEqual(t, allocated, maxDecodedFactor*uint64(len(body))+decodedSlack, "bytes allocated")
+	}
+}

@@ -80,3 +80,31 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) { sameAsEncodingJSON(t, body) })
 }
+
+// BenchmarkDecodeEngines decodes a page of 100 channels into the SDK's
+// type with encoding/json, with unmarshal (the engine with v1Reading) and
+// with the engine's v1 package (Client.Do's caller types), in turns:
+//
+//	go test -run '^$' -bench DecodeEngines -count 6 . | benchstat -col /decoder -
+func BenchmarkDecodeEngines(b *testing.B) {
+	body := channelsPage(100)
+	for _, d := range []struct {
+		name string
+		fn   func([]byte, any) error
+	}{
+		{"encoding-json", json.Unmarshal},
+		{"engine", func(b []byte, v any) error { return unmarshal(b, v, false) }},
+		{"engine-v1", func(b []byte, v any) error { return unmarshal(b, v, true) }},
+	} {
+		b.Run("decoder="+d.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var out channelListResponse
+				if err := d.fn(body, &out); err != nil || len(out.Results) != 100 {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

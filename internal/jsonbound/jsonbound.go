@@ -71,8 +71,10 @@ type frame struct {
 
 // Estimate returns an upper estimate of the bytes that decoding body
 // holds, its top-level value decoding as top (a nil classify keeps every
-// key in its object's mode). A body that is not valid JSON gives a
-// meaningless estimate: encoding/json refuses it before allocating.
+// key in its object's mode). A body that is not valid JSON is estimated
+// as far as it is: a decoder that checks as it goes (encoding/json/v2's)
+// has allocated for the valid part when it meets the first error, and the
+// maps still open then are charged as if closed there.
 func Estimate(body []byte, top Mode, classify Classify) int64 {
 	var (
 		n       int64
@@ -193,6 +195,11 @@ func Estimate(body []byte, top Mode, classify Classify) int64 {
 				n += int64(end - i)
 			}
 			i = end - 1
+		}
+	}
+	for _, f := range stack { // a body cut short: its open maps were filled all the same
+		if f.mode == Any && f.object {
+			n += mapBytes(f.size)
 		}
 	}
 	return n

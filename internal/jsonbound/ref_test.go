@@ -125,6 +125,11 @@ func refEstimate(body []byte, top Mode, classify Classify) int64 {
 			i = end - 1
 		}
 	}
+	for _, f := range stack {
+		if f.mode == Any && f.object {
+			n += mapBytes(f.size)
+		}
+	}
 	return n
 }
 func refStringEnd(body []byte, i int) int {
