@@ -6,11 +6,12 @@
 //	go run ./internal/cmd/loadbench -runs 5            # 64 × 20,000 calls a phase
 //	go run ./internal/cmd/loadbench -workers 8 -calls 200 -runs 1
 //
-// A run is an SDK phase and a raw phase, in alternating order from run to
-// run; each phase gets a fresh server and a fresh client. Every worker
-// first makes -warmup calls, which open the connections; then the phase is
-// timed. It reports requests per second and CPU per call of the timed
-// part, the connections the server accepted during warm-up and after it,
+// A run is an SDK phase and a raw phase; each phase gets a fresh server
+// and a fresh client. Every worker first makes -warmup calls, which open
+// the connections; then the timed calls are made in -turns turns, the two
+// phases taking turns in an order rotated from turn to turn, so that the
+// machine's drift during a run reaches both alike. It reports requests per
+// second and CPU per call of the timed part, the connections the server accepted during warm-up and after it,
 // the connections closed during the phase (http.Server.ConnState), and
 // the sockets of the server's port left in TIME_WAIT (from /proc/net/tcp
 // and tcp6) when the phase ends, before the client closes its idle
@@ -54,8 +55,9 @@ func main() {
 	calls := flag.Int("calls", 20_000, "timed calls per goroutine")
 	warmup := flag.Int("warmup", 20, "untimed calls per goroutine before the timed ones")
 	runs := flag.Int("runs", 5, "runs, each an SDK and a raw phase; medians and spreads are reported")
+	turns := flag.Int("turns", 10, "turns per run: the timed calls of each phase are split into this many, alternated")
 	flag.Parse()
-	if err := run(*workers, *calls, *warmup, *runs); err != nil {
+	if err := run(*workers, *calls, *warmup, *runs, max(1, min(*turns, *calls))); err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
@@ -70,20 +72,46 @@ type result struct {
 	timeWait int
 }
 
-func run(workers, calls, warmup, runs int) error {
-	fmt.Printf("loadbench: %d goroutines × (%d warm-up + %d timed) calls of GET /api/v2/message/:messageId, %d runs, %s, GOMAXPROCS=%d\n",
-		workers, warmup, calls, runs, runtime.Version(), runtime.GOMAXPROCS(0))
+func run(workers, calls, warmup, runs, turns int) error {
+	fmt.Printf("loadbench: %d goroutines × (%d warm-up + %d timed) calls of GET /api/v2/message/:messageId, in %d alternated turns, %d runs, %s, GOMAXPROCS=%d\n",
+		workers, warmup, calls, turns, runs, runtime.Version(), runtime.GOMAXPROCS(0))
 	fmt.Printf("%-4s %-6s %12s %12s %9s %12s %12s %8s %10s\n", "run", "client", "req/s", "cpu/call", "CPUs busy", "conns warm", "conns timed", "closed", "TIME_WAIT")
 	var rps, cpu paired.Ratios
 	maxConns := int64(0)
+	names := []string{"sdk", "raw"}
 	for r := range runs {
-		res := map[string]result{}
-		for _, name := range paired.Order([]string{"sdk", "raw"}, r) {
-			p, err := phase(name, workers, calls, warmup)
+		phases := map[string]*phase{}
+		for _, name := range names {
+			p, err := newPhase(name)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
-			res[name] = p
+			defer p.stop()
+			if err := p.turn(workers, warmup); err != nil {
+				return fmt.Errorf("%s: warm-up: %w", name, err)
+			}
+			p.warm = p.conns.Load()
+			p.elapsed, p.cpu = 0, 0
+			phases[name] = p
+		}
+		for t := range turns {
+			n := calls/turns + btoi(t < calls%turns) // every timed call, in turns of nearly equal size
+			for _, name := range paired.Order(names, r*turns+t) {
+				if err := phases[name].turn(workers, n); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+			}
+		}
+		res := map[string]result{}
+		for _, name := range names {
+			p := phases[name]
+			n := workers * calls
+			res[name] = result{rps: float64(n) / p.elapsed.Seconds(), cpu: p.cpu / time.Duration(max(n, 1)), warm: p.warm,
+				steady: p.conns.Load() - p.warm, closed: p.closed.Load(), timeWait: timeWait(p.port)}
+			p.stop()
+		}
+		for _, name := range paired.Order(names, r) {
+			p := res[name]
 			maxConns = max(maxConns, p.warm+p.steady)
 			// CPUs busy is the process's share of the machine: well under
 			// GOMAXPROCS means other processes had the CPUs, or the
@@ -105,13 +133,29 @@ func run(workers, calls, warmup, runs int) error {
 	return nil
 }
 
-// phase runs workers × (warmup + calls) through one client against a
-// fresh server.
-func phase(name string, workers, calls, warmup int) (result, error) {
-	var conns, closed atomic.Int64
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// phase is one client with its own server, for one run.
+type phase struct {
+	call          func(ctx context.Context, id string) error
+	stop          func() // closes the client's idle connections and the server; idempotent
+	port          int
+	conns, closed atomic.Int64 // connections the server accepted and saw closed
+	warm          int64        // connections accepted by the end of warm-up
+	elapsed, cpu  time.Duration
+}
+
+// newPhase starts a server and the client name ("sdk" or "raw") for it.
+func newPhase(name string) (*phase, error) {
+	p := &phase{}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return result{}, err
+		return nil, err
 	}
 	srv := &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -126,27 +170,26 @@ func phase(name string, workers, calls, warmup int) (result, error) {
 		ConnState: func(_ net.Conn, s http.ConnState) {
 			switch s {
 			case http.StateNew:
-				conns.Add(1)
+				p.conns.Add(1)
 			case http.StateClosed, http.StateHijacked:
-				closed.Add(1)
+				p.closed.Add(1)
 			}
 		},
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
 	base := "http://" + ln.Addr().String()
-	port := ln.Addr().(*net.TCPAddr).Port
+	p.port = ln.Addr().(*net.TCPAddr).Port
 
-	var call func(ctx context.Context, id string) error
 	var closeIdle func()
 	switch name {
 	case "sdk":
 		c, err := chatadmin.NewClient(token, chatadmin.WithBaseURL(base))
 		if err != nil {
-			return result{}, err
+			_ = srv.Close()
+			return nil, err
 		}
-		call = func(ctx context.Context, id string) error {
+		p.call = func(ctx context.Context, id string) error {
 			m, err := c.Messages.Get(ctx, id)
 			if err == nil && m.Message.MessageID != "m1" {
 				err = fmt.Errorf("decoded %+v", m.Message)
@@ -156,7 +199,7 @@ func phase(name string, workers, calls, warmup int) (result, error) {
 		closeIdle = c.CloseIdleConnections
 	default:
 		hc := &http.Client{Transport: chatadmin.NewTransport()}
-		call = func(ctx context.Context, id string) error {
+		p.call = func(ctx context.Context, id string) error {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v2/message/"+id, nil)
 			if err != nil {
 				return err
@@ -184,9 +227,16 @@ func phase(name string, workers, calls, warmup int) (result, error) {
 		}
 		closeIdle = hc.CloseIdleConnections
 	}
+	p.stop = sync.OnceFunc(func() {
+		closeIdle()
+		_ = srv.Close()
+	})
+	return p, nil
+}
 
-	// Each worker warms up, then waits for the others, so that the timed
-	// part starts with the connections open and all workers ready.
+// turn has every worker make n calls, all starting together, and adds
+// the time and process CPU they took to the phase's.
+func (p *phase) turn(workers, n int) error {
 	ctx := context.Background()
 	var wg, ready sync.WaitGroup
 	var firstErr atomic.Value
@@ -194,19 +244,10 @@ func phase(name string, workers, calls, warmup int) (result, error) {
 	ready.Add(workers)
 	for range workers {
 		wg.Go(func() {
-			for range warmup {
-				if err := call(ctx, "m1"); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					break
-				}
-			}
 			ready.Done()
 			<-start
-			if firstErr.Load() != nil {
-				return
-			}
-			for range calls {
-				if err := call(ctx, "m1"); err != nil {
+			for range n {
+				if err := p.call(ctx, "m1"); err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
@@ -214,19 +255,15 @@ func phase(name string, workers, calls, warmup int) (result, error) {
 		})
 	}
 	ready.Wait()
-	warm := conns.Load()
 	cpu0, t0 := paired.CPU(), time.Now()
 	close(start)
 	wg.Wait()
-	elapsed, cpu := time.Since(t0), paired.CPU()-cpu0
+	p.elapsed += time.Since(t0)
+	p.cpu += paired.CPU() - cpu0
 	if err, _ := firstErr.Load().(error); err != nil {
-		return result{}, err
+		return err
 	}
-	n := workers * calls
-	res := result{rps: float64(n) / elapsed.Seconds(), cpu: cpu / time.Duration(max(n, 1)), warm: warm,
-		steady: conns.Load() - warm, closed: closed.Load(), timeWait: timeWait(port)}
-	closeIdle()
-	return res, nil
+	return nil
 }
 
 // timeWait counts the loopback sockets of port in TIME_WAIT (state 06).
