@@ -7,7 +7,7 @@
 // turns in every round, and it prints each run's CPU per call and the
 // ratios to the default, then their medians and spreads (BENCHMARKS.md §5):
 //
-//	go run ./internal/cmd/otelbench -runs 5   # in otel/
+//	go run ./internal/cmd/otelbench -runs 5 -rounds 10   # in otel/
 package main
 
 import (
