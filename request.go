@@ -92,12 +92,13 @@ type jsonBody struct{ v any }
 func (j jsonBody) encode() (payload, error) {
 	data, err := json.Marshal(j.v)
 	// A string that is not valid UTF-8 must be refused: encoding/json would
-	// send U+FFFD in its place. It writes each invalid byte as the escape
-	// \ufffd (a valid U+FFFD goes out as itself), and a Marshaler's output
-	// passes through unchecked: so a body that is valid UTF-8 without that
-	// escape held no such string, and the walk that names the bad value
-	// (reflection over the whole value) runs only for the others.
-	if err != nil || !utf8.Valid(data) || bytes.Contains(data, []byte(`\ufffd`)) {
+	// send U+FFFD in its place, as the escape \ufffd (Go 1.26) or as the
+	// character itself (Go 1.27, where encoding/json is built on v2), and a
+	// Marshaler's output passes through unchecked: so a body that is valid
+	// UTF-8 without either held no such string, and the walk that names
+	// the bad value (reflection over the whole value) runs only for the
+	// others.
+	if err != nil || !utf8.Valid(data) || bytes.Contains(data, []byte(`\ufffd`)) || bytes.Contains(data, []byte("\uFFFD")) {
 		if err := invalidUTF8InJSON("", j.v); err != nil {
 			return payload{}, err
 		}
