@@ -86,7 +86,8 @@ func countRoute(reqs []chatadmintest.Request, route string) int {
 // retried even for the 8 unsafe operations, and the call succeeds with
 // exactly one commit. Through a transport whose HTTP/2 layer is net/http's
 // bundled copy (which also resends after PROTOCOL_ERROR) the same stream is
-// an unknown outcome, never a resend.
+// an unknown outcome, never a resend; so it is through NewTransport's from
+// Go 1.27, where net/http serves HTTP/2 for x/net too.
 func TestHTTP2NotProcessedRetried(t *testing.T) {
 	for _, mode := range []struct {
 		name string
@@ -103,6 +104,10 @@ func TestHTTP2NotProcessedRetried(t *testing.T) {
 					srv.resets.Store(1)
 					var info ResponseInfo
 					err := op.call(context.Background(), WithResponseInfo(&info))
+					if !newTransportRetriesUnprocessed {
+						assertRefusedNotRepeated(t, err, countRoute(emu.Requests(), op.route))
+						return
+					}
 					require.NoError(t, err)
 					assert.Equal(t, 1, countRoute(emu.Requests(), op.route), "exactly one commit")
 					assert.LessOrEqual(t, info.Attempts, 2)
@@ -124,11 +129,27 @@ func TestHTTP2NotProcessedRetried(t *testing.T) {
 				emu.ResetRequests()
 				srv.resets.Store(1)
 				err := op.call(context.Background())
-				assert.ErrorIs(t, err, ErrOutcomeUnknown)
-				assert.Zero(t, countRoute(emu.Requests(), op.route), "refused: never processed, never resent")
+				assertRefusedNotRepeated(t, err, countRoute(emu.Requests(), op.route))
 			})
 		}
 	})
+}
+
+// assertRefusedNotRepeated checks an unsafe call whose stream was refused,
+// through a transport the SDK does not trust: an unknown outcome and no
+// commit. From Go 1.27, net/http's HTTP/2 resends a refused request without
+// a body (Channels.Close) before the SDK's guard sees it; REFUSED_STREAM
+// means the server did not process it, so the call may then succeed with
+// its one commit (TestHTTP2ResetAfterActNoReplay checks the resend that
+// would repeat a commit).
+func assertRefusedNotRepeated(t *testing.T, err error, commits int) {
+	t.Helper()
+	if err == nil && !newTransportRetriesUnprocessed {
+		assert.Equal(t, 1, commits, "succeeded: exactly one commit")
+		return
+	}
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Zero(t, commits, "refused: never processed, never resent")
 }
 
 // TestGatewayAfterAct (issue 16, item 3): the backend acts and the gateway
