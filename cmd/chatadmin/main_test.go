@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/chatadmin/chatadmin-go/chatadmintest"
 	"github.com/rogpeppe/go-internal/testscript"
 	"go.uber.org/goleak"
