@@ -31,7 +31,7 @@ func (s *status) UnmarshalJSON(b []byte) error {
 }
 
 // envelope is the wrapped shape, {"status":…,"data":…}; Data holds the
-// response pointer, which encoding/json decodes into.
+// response pointer, which unmarshal decodes into.
 type envelope struct {
 	Status status `json:"status"`
 	Data   any    `json:"data"`
@@ -54,8 +54,9 @@ func decodeResponse(body []byte, out response) (*APIError, error) {
 		err = unmarshal(body, &statusOnly{&env.Status}, false)
 	} else {
 		var target any = out
+		callers := false // the caller's own type (Client.Do), decoded by encoding/json's rules
 		if r, ok := out.(*rawResponse); ok {
-			target = r.out // Client.Do's
+			target, callers = r.out, true
 		}
 		keys, sizeOK := inspect(body, out)
 		switch {
@@ -63,13 +64,13 @@ func decodeResponse(body []byte, out response) (*APIError, error) {
 			return nil, fmt.Errorf("the response would hold more than %d times its %d bytes once decoded", maxDecodedFactor, len(body))
 		case keys == hasStatus|hasData:
 			env.Data = target
-			err = unmarshal(body, &env, target != any(out))
+			err = unmarshal(body, &env, callers)
 		case keys == hasStatus:
 			if err = unmarshal(body, &statusOnly{&env.Status}, false); err == nil && !env.Status {
-				err = unmarshal(body, target, target != any(out))
+				err = unmarshal(body, target, callers)
 			}
 		default:
-			err = unmarshal(body, target, target != any(out))
+			err = unmarshal(body, target, callers)
 		}
 	}
 	if env.Status {
