@@ -51,9 +51,7 @@
 // channel, adding a reaction or a blacklist/whitelist rule) are retried only
 // when they surely did not take effect: the connection could not be made,
 // the server rate-limited them, or it refused them unprocessed (HTTP/2
-// REFUSED_STREAM or GOAWAY, through [NewTransport] when built with Go 1.26;
-// from Go 1.27 net/http serves HTTP/2 for golang.org/x/net too, and such a
-// request is an unknown outcome). When an unsafe request
+// REFUSED_STREAM or GOAWAY, through [NewTransport]). When an unsafe request
 // was sent and its answer was lost (a dropped connection, an HTTP/2 stream
 // reset, or the caller's context ending after sending), or a gateway
 // answered for the API (502, 504, a 5xx without the API's error body), the

@@ -2,7 +2,8 @@
 
 package chatadmin
 
-// newTransportRetriesUnprocessed: see h2trust_test.go. From Go 1.27 an
-// unsafe call's refused stream is an unknown outcome, as through any
-// transport the SDK does not trust.
-const newTransportRetriesUnprocessed = false
+// netHTTPResendsRefusedBodyless: see h2trust_test.go. From Go 1.27 the
+// resend goes out before the guard sees it; net/http resends only
+// unprocessed requests there (internal/sendonce/h2_go127.go), so it is
+// one commit, never two.
+const netHTTPResendsRefusedBodyless = true

@@ -2,8 +2,9 @@
 
 package chatadmin
 
-// newTransportRetriesUnprocessed says whether NewTransport's HTTP/2 layer
-// is golang.org/x/net/http2's, whose resends the SDK may turn into retries
-// of unsafe calls (internal/sendonce/h2.go). From Go 1.27 x/net hands
-// HTTP/2 to net/http and no transport is trusted (h2trust_go127_test.go).
-const newTransportRetriesUnprocessed = true
+// netHTTPResendsRefusedBodyless says whether, through a transport the SDK
+// does not trust, net/http's HTTP/2 layer resends a refused request that
+// has no body before the SDK's header guard can stop it. Go 1.26's bundled
+// copy reports the resend's connection after the request's headers went
+// out, and the guard stops it (h2trust_go127_test.go).
+const netHTTPResendsRefusedBodyless = false

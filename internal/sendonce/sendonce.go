@@ -80,12 +80,12 @@ func (o overlay) Value(key any) any {
 // safe to repeat goes out at most once per attempt the SDK decides on.
 //
 // An HTTP/2 layer resends a request inside one RoundTrip after some stream
-// errors. golang.org/x/net/http2's transport (which NewTransport installs,
-// see h2.go) does so only when the server did not process the request:
-// REFUSED_STREAM, a GOAWAY whose last stream is below the request's, a
-// connection unusable before the request went out. net/http's bundled copy
-// also resends after a peer's PROTOCOL_ERROR, which may come after the
-// server acted. Either resends a request with a body through
+// errors. golang.org/x/net/http2's transport (which NewTransport installs
+// with Go 1.26) and net/http's own from Go 1.27 (trust.go) do so only when
+// the server did not process the request: REFUSED_STREAM, a GOAWAY whose
+// last stream is below the request's, a connection unusable before the
+// request went out. net/http's bundled copy of Go 1.26 also resends after
+// a peer's PROTOCOL_ERROR, which may come after the server acted. Either resends a request with a body through
 // Request.GetBody, and one without a body as it is.
 //
 // So, for an unsafe call:
