@@ -8,6 +8,7 @@ import (
 
 	"github.com/chatadmin/chatadmin-go/internal/apicode"
 	"github.com/chatadmin/chatadmin-go/internal/jsonbound"
+	"github.com/chatadmin/chatadmin-go/internal/jsonread"
 )
 
 // response is implemented by the pointer to each response type, so that
@@ -31,7 +32,7 @@ func (s *status) UnmarshalJSON(b []byte) error {
 }
 
 // envelope is the wrapped shape, {"status":…,"data":…}; Data holds the
-// response pointer, which unmarshal decodes into.
+// response pointer, which jsonread.Unmarshal decodes into.
 type envelope struct {
 	Status status `json:"status"`
 	Data   any    `json:"data"`
@@ -51,7 +52,7 @@ func decodeResponse(body []byte, out response) (*APIError, error) {
 		if firstByte(body) != '{' {
 			return nil, nil // OK, Success, an empty body, an array: acks
 		}
-		err = unmarshal(body, &statusOnly{&env.Status}, false)
+		err = jsonread.Unmarshal(body, &statusOnly{&env.Status}, false)
 	} else {
 		var target any = out
 		callers := false // the caller's own type (Client.Do), decoded by encoding/json's rules
@@ -64,13 +65,13 @@ func decodeResponse(body []byte, out response) (*APIError, error) {
 			return nil, fmt.Errorf("the response would hold more than %d times its %d bytes once decoded", maxDecodedFactor, len(body))
 		case keys == hasStatus|hasData:
 			env.Data = target
-			err = unmarshal(body, &env, callers)
+			err = jsonread.Unmarshal(body, &env, callers)
 		case keys == hasStatus:
-			if err = unmarshal(body, &statusOnly{&env.Status}, false); err == nil && !env.Status {
-				err = unmarshal(body, target, callers)
+			if err = jsonread.Unmarshal(body, &statusOnly{&env.Status}, false); err == nil && !env.Status {
+				err = jsonread.Unmarshal(body, target, callers)
 			}
 		default:
-			err = unmarshal(body, target, callers)
+			err = jsonread.Unmarshal(body, target, callers)
 		}
 	}
 	if env.Status {

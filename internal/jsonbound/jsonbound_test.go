@@ -7,9 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	jsonv2 "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-	jsonv1 "github.com/go-json-experiment/json/v1"
+	"github.com/chatadmin/chatadmin-go/internal/jsonread"
 )
 
 func anyKey(key []byte, _ int) Mode {
@@ -48,16 +46,14 @@ func TestRawIsItsBytes(t *testing.T) {
 }
 
 // decoders are the decoders the SDK uses: encoding/json/v2's engine for its
-// own types (with the options of the root's unmarshal.go), its v1 package
-// for Client.Do's targets, and encoding/json for error details.
+// own types and its v1 package for Client.Do's targets (internal/jsonread),
+// and encoding/json for error details.
 var decoders = []struct {
 	name      string
 	unmarshal func([]byte, any) error
 }{
-	{"v2", func(b []byte, v any) error {
-		return jsonv2.Unmarshal(b, v, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true), jsonv2.MatchCaseInsensitiveNames(true))
-	}},
-	{"v1 on v2", jsonv1.Unmarshal},
+	{"v2", func(b []byte, v any) error { return jsonread.Unmarshal(b, v, false) }},
+	{"v1 on v2", func(b []byte, v any) error { return jsonread.Unmarshal(b, v, true) }},
 	{"encoding/json", json.Unmarshal},
 }
 

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/chatadmin/chatadmin-go/internal/jsonread"
 )
 
 // decodeTargets makes one of each type a response body is decoded into.
@@ -20,7 +22,7 @@ var decodeTargets = []func() any{
 	func() any { return &envelope{Data: new(messagesResponse)} },
 }
 
-// sameAsEncodingJSON fails t when unmarshal reads body into any of the
+// sameAsEncodingJSON fails t when jsonread.Unmarshal reads body into any of the
 // response types differently from encoding/json: another value, or an
 // error where the other has none. (encoding/json goes on after a type
 // error and keeps a partial value; the SDK uses neither value then.)
@@ -29,18 +31,18 @@ func sameAsEncodingJSON(t *testing.T, body []byte) {
 	for _, target := range decodeTargets {
 		want, got := target(), target()
 		wantErr := json.Unmarshal(body, want)
-		gotErr := unmarshal(body, got, false)
+		gotErr := jsonread.Unmarshal(body, got, false)
 		if (wantErr == nil) != (gotErr == nil) {
-			t.Fatalf("%T from %q: encoding/json says %v, unmarshal says %v", want, body, wantErr, gotErr)
+			t.Fatalf("%T from %q: encoding/json says %v, jsonread says %v", want, body, wantErr, gotErr)
 		}
 		if wantErr == nil && !reflect.DeepEqual(want, got) {
-			t.Fatalf("%T from %q:\nencoding/json %+v\nunmarshal     %+v", want, body, want, got)
+			t.Fatalf("%T from %q:\nencoding/json %+v\njsonread      %+v", want, body, want, got)
 		}
 	}
 }
 
 // decodeSeeds are real pages and the inputs where encoding/json/v2 reads
-// differently from encoding/json unless told (unmarshal.go's v1Reading).
+// differently from encoding/json unless told (internal/jsonread.V1Reading).
 var decodeSeeds = []string{
 	string(channelsPage(3)), string(messagesPage(3)),
 	`{"status":"success","data":{"messages":[{"messageId":"m","data":{"text":"hi"}}],"users":[{"userId":"u"}]}}`,
@@ -82,7 +84,7 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 }
 
 // BenchmarkDecodeEngines decodes a page of 100 channels into the SDK's
-// type with encoding/json, with unmarshal (the engine with v1Reading) and
+// type with encoding/json, with jsonread.Unmarshal (the engine with V1Reading) and
 // with the engine's v1 package (Client.Do's caller types), in turns:
 //
 //	go test -run '^$' -bench DecodeEngines -count 6 . | benchstat -col /decoder -
@@ -93,8 +95,8 @@ func BenchmarkDecodeEngines(b *testing.B) {
 		fn   func([]byte, any) error
 	}{
 		{"encoding-json", json.Unmarshal},
-		{"engine", func(b []byte, v any) error { return unmarshal(b, v, false) }},
-		{"engine-v1", func(b []byte, v any) error { return unmarshal(b, v, true) }},
+		{"engine", func(b []byte, v any) error { return jsonread.Unmarshal(b, v, false) }},
+		{"engine-v1", func(b []byte, v any) error { return jsonread.Unmarshal(b, v, true) }},
 	} {
 		b.Run("decoder="+d.name, func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
